@@ -1,0 +1,118 @@
+"""The platform core: the application factory."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from config import BASE_DIR, Config, ConfigError, config_from_environment
+
+MIGRATIONS_DIR = str(BASE_DIR / "migrations")
+
+
+def create_app(
+    config: type[Config] | None = None, overrides: Mapping[str, Any] | None = None
+) -> Flask:
+    """Build the application. Nothing here touches the schema: migrations are a deploy step."""
+    config = config or config_from_environment()
+    app = Flask(__name__, instance_path=config.INSTANCE_PATH, instance_relative_config=False)
+    app.config.from_object(config)
+    if overrides:
+        app.config.update(overrides)
+    check_required_settings(app, config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    ensure_secret_key(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_error_handlers(app)
+    register_commands(app)
+
+    from tasks import celery_init_app
+
+    celery_init_app(app)
+    return app
+
+
+def check_required_settings(app: Flask, config: type[Config]) -> None:
+    missing = [env for key, env in config.REQUIRED_SETTINGS.items() if not app.config.get(key)]
+    if missing:
+        raise ConfigError(
+            f"{config.__name__} refuses to start: set {' and '.join(missing)} in the environment."
+        )
+
+
+def ensure_secret_key(app: Flask) -> None:
+    """The embedded default keeps a random key in instance/, made on first start."""
+    if app.config.get("SECRET_KEY") or not app.config.get("SECRET_KEY_FILE"):
+        return
+    path = os.path.join(app.instance_path, app.config["SECRET_KEY_FILE"])
+    if not os.path.exists(path):
+        # Write aside, then link into place: processes starting together agree on one key.
+        draft = f"{path}.{os.getpid()}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(draft)
+    with open(path, encoding="utf-8") as handle:
+        app.config["SECRET_KEY"] = handle.read().strip()
+
+
+def register_extensions(app: Flask) -> None:
+    from lms.accounts.views import register_login_manager
+    from lms.database import configure_database
+    from lms.extensions import babel, csrf, db, limiter, migrate
+
+    configure_database(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app)
+    if app.config.get("REDIS_URL") and not app.config.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    limiter.init_app(app)
+    register_login_manager(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from lms.accounts.admin_views import blueprint as users_admin
+    from lms.accounts.import_views import blueprint as imports
+    from lms.accounts.views import blueprint as accounts
+    from lms.audit.views import blueprint as audit
+    from lms.home import blueprint as home
+    from lms.organisation.views import blueprint as organisation
+
+    for blueprint in (accounts, home, users_admin, imports, organisation, audit):
+        app.register_blueprint(blueprint)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from lms.access import register_access_control
+    from lms.navigation import register_template_helpers
+    from lms.security import register_security_headers
+
+    register_access_control(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from lms.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from lms.cli import register_cli
+
+    register_cli(app)

@@ -1,0 +1,34 @@
+"""Database engine settings: SQLite in WAL mode with a busy timeout for the embedded default."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def configure_database(app: Flask) -> None:
+    uri: str = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite"):
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    elif uri.startswith("postgres://"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgres://") :]
+    elif uri.startswith("postgresql://"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            "postgresql+psycopg://" + uri[len("postgresql://") :]
+        )
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()

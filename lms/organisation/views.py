@@ -1,0 +1,196 @@
+"""Admin pages for the organisation tree and positions; the workforce directory for HR."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from lms.access import allow
+from lms.accounts.models import User
+from lms.errors import DomainError
+from lms.extensions import db
+from lms.organisation import services
+from lms.organisation.forms import UNIT_KIND_LABELS, PositionForm, UnitForm, WorkforceFilterForm
+from lms.organisation.models import JobPosition, OrgUnit
+
+blueprint = Blueprint("organisation", __name__)
+
+
+def _unit_choices(units: list[OrgUnit], *, blank: str | None = None) -> list[tuple[int, str]]:
+    choices = [(0, blank)] if blank else []
+    return choices + [
+        (unit.id, "\u2003" * unit.depth + f"{unit.name} ({unit.code})") for unit in units
+    ]
+
+
+@blueprint.route("/admin/units")
+@allow("admin")
+def units():
+    all_units = services.list_units()
+    headcount = dict(
+        db.session.execute(
+            select(User.unit_id, func.count(User.id)).where(User.active).group_by(User.unit_id)
+        )
+        .tuples()
+        .all()
+    )
+    return render_template(
+        "organisation/units.html",
+        units=all_units,
+        headcount=headcount,
+        kind_labels=UNIT_KIND_LABELS,
+    )
+
+
+@blueprint.route("/admin/units/new", methods=["GET", "POST"])
+@blueprint.route("/admin/units/<int:unit_id>", methods=["GET", "POST"])
+@allow("admin")
+def edit_unit(unit_id: int | None = None):
+    unit = services.get_unit(unit_id) if unit_id else None
+    form = UnitForm(obj=unit)
+    form.parent_id.choices = _unit_choices(
+        services.list_units(), blank=_("(none: the administration)")
+    )
+    if request.method == "GET" and unit is not None:
+        form.parent_id.data = unit.parent_id or 0
+    if form.validate_on_submit():
+        details = services.UnitDetails(
+            form.code.data, form.name.data, form.kind.data, form.parent_id.data or None
+        )
+        try:
+            if unit is None:
+                unit = services.create_unit(details, actor_id=current_user.id)
+            else:
+                unit = services.update_unit(unit, details, actor_id=current_user.id)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Unit %(code)s saved.", code=unit.code), "success")
+            return redirect(url_for("organisation.units"))
+    return render_template("organisation/unit_form.html", form=form, unit=unit)
+
+
+@blueprint.route("/admin/positions")
+@allow("admin")
+def positions():
+    headcount = dict(
+        db.session.execute(
+            select(User.position_id, func.count(User.id))
+            .where(User.active)
+            .group_by(User.position_id)
+        )
+        .tuples()
+        .all()
+    )
+    return render_template(
+        "organisation/positions.html", positions=services.list_positions(), headcount=headcount
+    )
+
+
+@blueprint.route("/admin/positions/new", methods=["GET", "POST"])
+@blueprint.route("/admin/positions/<int:position_id>", methods=["GET", "POST"])
+@allow("admin")
+def edit_position(position_id: int | None = None):
+    position = services.get_position(position_id) if position_id else None
+    form = PositionForm(obj=position)
+    if form.validate_on_submit():
+        try:
+            position = services.save_position(
+                position,
+                form.code.data,
+                form.title.data,
+                form.description.data or "",
+                actor_id=current_user.id,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Position %(code)s saved.", code=position.code), "success")
+            return redirect(url_for("organisation.positions"))
+    return render_template("organisation/position_form.html", form=form, position=position)
+
+
+@blueprint.route("/organisation")
+@allow("trainer", "hr", "admin")
+def overview():
+    """The organisation tree with headcounts per unit and per position."""
+    all_units = services.list_units()
+    headcount = dict(
+        db.session.execute(
+            select(User.unit_id, func.count(User.id)).where(User.active).group_by(User.unit_id)
+        )
+        .tuples()
+        .all()
+    )
+    by_position = (
+        db.session.execute(
+            select(JobPosition, func.count(User.id))
+            .outerjoin(User, (User.position_id == JobPosition.id) & User.active)
+            .group_by(JobPosition.id)
+            .order_by(JobPosition.title)
+        )
+        .tuples()
+        .all()
+    )
+    return render_template(
+        "organisation/overview.html",
+        units=all_units,
+        headcount=headcount,
+        by_position=by_position,
+        kind_labels=UNIT_KIND_LABELS,
+    )
+
+
+def scope_unit_for(user: User) -> OrgUnit:
+    """The subtree a user's workforce views cover: an admin sees all; HR their unit's subtree."""
+    if user.has_role("admin"):
+        root = db.session.scalar(select(OrgUnit).where(OrgUnit.parent_id.is_(None)))
+        if root is not None:
+            return root
+    return user.unit
+
+
+@blueprint.route("/workforce")
+@allow("hr", "admin")
+def workforce():
+    """Officers within the viewer's scope, filtered by unit, position and a search term."""
+    scope = scope_unit_for(current_user)
+    scoped_units = [u for u in services.list_units() if u.path.startswith(scope.path)]
+    form = WorkforceFilterForm(formdata=request.args)
+    form.unit.choices = _unit_choices(scoped_units, blank=_("All units in my scope"))
+    form.position.choices = [(0, _("All positions"))] + [
+        (p.id, p.title) for p in services.list_positions()
+    ]
+    form.validate()
+    unit = scope
+    if form.unit.data:
+        unit = next((u for u in scoped_units if u.id == form.unit.data), None)
+        if unit is None:
+            abort(404)
+    query = (
+        select(User)
+        .join(OrgUnit, User.unit_id == OrgUnit.id)
+        .options(joinedload(User.unit), joinedload(User.position))
+        .where(services.subtree_condition(unit))
+        .order_by(User.full_name)
+    )
+    if form.position.data:
+        query = query.where(User.position_id == form.position.data)
+    if form.q.data:
+        term = f"%{form.q.data.strip().lower()}%"
+        query = query.where(
+            or_(
+                func.lower(User.full_name).like(term),
+                User.email.like(term),
+                func.lower(User.service_number).like(term),
+            )
+        )
+    page = db.paginate(query, per_page=50, error_out=False)
+    return render_template("organisation/workforce.html", form=form, page=page, scope=scope)

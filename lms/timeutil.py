@@ -1,0 +1,7 @@
+"""Time in one convention: naive UTC datetimes, the same on SQLite and PostgreSQL."""
+
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
