@@ -25,7 +25,9 @@ class Config:
     SESSION_COOKIE_SECURE = False
     SESSION_COOKIE_NAME = "lms_session"
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
-    WTF_CSRF_TIME_LIMIT = 60 * 60 * 4
+    # Tokens live as long as the (server-side, 12-hour) session: a long quiz must not lose its
+    # answers to an expired form token.
+    WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 
     BABEL_DEFAULT_LOCALE = "en"
@@ -37,12 +39,41 @@ class Config:
     # Per remote address, enforced by Flask-Limiter on the login form.
     LOGIN_RATE_LIMIT_PER_ADDRESS = "50 per 15 minutes"
     RATELIMIT_ENABLED = True
+    # Without Redis, limits are counted per process (the embedded default runs one machine).
+    RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
 
     MAIL_SERVER: str | None = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)
+    MAIL_USE_STARTTLS = os.environ.get("MAIL_USE_STARTTLS", "") == "1"
+    MAIL_USERNAME: str | None = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD: str | None = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_SENDER = os.environ.get("MAIL_SENDER") or "learning@customs.invalid"
     HSTS = False
     USER_IMPORT_MAX_ROWS = 100_000
-    CELERY_BEAT_SCHEDULE_FILE = str(INSTANCE_DIR / "celerybeat-schedule")
+    DEMO_DATA_ALLOWED = True
+    # Assignments reaching more officers than this are fanned out by a background job.
+    ASSIGNMENT_INLINE_LIMIT = 500
+
+    # The address the public reaches the platform at: printed (as a QR code) on certificates
+    # and used as the id of every credential, so it must be absolute and stable.
+    PUBLIC_BASE_URL = (os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+    # The RSA key that signs certificates' credentials (PEM text, or a file holding it). Unset:
+    # a key generated on first use in instance/credential-signing-key.pem (not in production).
+    CREDENTIAL_SIGNING_KEY: str | None = os.environ.get("CREDENTIAL_SIGNING_KEY") or None
+    CREDENTIAL_SIGNING_KEY_FILE: str | None = os.environ.get("CREDENTIAL_SIGNING_KEY_FILE") or None
+    CREDENTIAL_SIGNING_KEY_REQUIRED = False
+    # The issuer named in credentials and on certificates.
+    CREDENTIAL_ISSUER_NAME = (
+        os.environ.get("CREDENTIAL_ISSUER_NAME") or "National Customs Administration"
+    )
+    # Certificate requests still pending this long after their job was sent are sent again
+    # (beat, every minute): a lost message or a dead worker delays a certificate, never loses it.
+    CERTIFICATE_REQUEUE_AFTER_SECONDS = 120
+    # The public verification page, per remote address.
+    VERIFY_RATE_LIMIT = "30 per minute"
+    # A recertification assignment is due this many days after the certificate expired.
+    RECERTIFICATION_DUE_DAYS = 60
 
     # Settings that must hold a value, mapped to the environment variable that provides it.
     REQUIRED_SETTINGS: dict[str, str] = {}
@@ -66,14 +97,25 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = True
     RATELIMIT_ENABLED = False
     SERVER_NAME = None
+    # Cheap Argon2id costs for the hashes the suite makes (read by lms.accounts.passwords).
     PASSWORD_HASH_FAST = True
 
 
 class ProductionConfig(Config):
+    # The demo's passwords are published in the README: never load it into production.
+    DEMO_DATA_ALLOWED = False
     SESSION_COOKIE_SECURE = True
     HSTS = True
 
-    REQUIRED_SETTINGS = {"SECRET_KEY": "SECRET_KEY", "SQLALCHEMY_DATABASE_URI": "DATABASE_URL"}
+    # Without Redis, workers on other machines would not see the jobs and each web process
+    # would count rate limits alone.
+    REQUIRED_SETTINGS = {
+        "SECRET_KEY": "SECRET_KEY",
+        "SQLALCHEMY_DATABASE_URI": "DATABASE_URL",
+        "REDIS_URL": "REDIS_URL",
+    }
+    # CREDENTIAL_SIGNING_KEY or CREDENTIAL_SIGNING_KEY_FILE (either one): checked by create_app.
+    CREDENTIAL_SIGNING_KEY_REQUIRED = True
 
 
 CONFIGS: dict[str, type[Config]] = {

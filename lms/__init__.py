@@ -19,7 +19,8 @@ def create_app(
 ) -> Flask:
     """Build the application. Nothing here touches the schema: migrations are a deploy step."""
     config = config or config_from_environment()
-    app = Flask(__name__, instance_path=config.INSTANCE_PATH, instance_relative_config=False)
+    instance_path = (overrides or {}).get("INSTANCE_PATH", config.INSTANCE_PATH)
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=False)
     app.config.from_object(config)
     if overrides:
         app.config.update(overrides)
@@ -29,6 +30,7 @@ def create_app(
 
     register_extensions(app)
     register_blueprints(app)
+    register_features(app)
     register_request_hooks(app)
     register_error_handlers(app)
     register_commands(app)
@@ -41,10 +43,13 @@ def create_app(
 
 def check_required_settings(app: Flask, config: type[Config]) -> None:
     missing = [env for key, env in config.REQUIRED_SETTINGS.items() if not app.config.get(key)]
+    if app.config.get("CREDENTIAL_SIGNING_KEY_REQUIRED") and not (
+        app.config.get("CREDENTIAL_SIGNING_KEY") or app.config.get("CREDENTIAL_SIGNING_KEY_FILE")
+    ):
+        missing.append("CREDENTIAL_SIGNING_KEY (or CREDENTIAL_SIGNING_KEY_FILE)")
     if missing:
-        raise ConfigError(
-            f"{config.__name__} refuses to start: set {' and '.join(missing)} in the environment."
-        )
+        names = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
+        raise ConfigError(f"{config.__name__} refuses to start: set {names} in the environment.")
 
 
 def ensure_secret_key(app: Flask) -> None:
@@ -78,7 +83,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app)
-    if app.config.get("REDIS_URL") and not app.config.get("RATELIMIT_STORAGE_URI"):
+    if app.config.get("REDIS_URL") and app.config.get("RATELIMIT_STORAGE_URI") == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     limiter.init_app(app)
     register_login_manager(app)
@@ -90,10 +95,25 @@ def register_blueprints(app: Flask) -> None:
     from lms.accounts.views import blueprint as accounts
     from lms.audit.views import blueprint as audit
     from lms.home import blueprint as home
+    from lms.notifications.views import blueprint as notifications
     from lms.organisation.views import blueprint as organisation
+    from lms.routing import register_converters
+    from lms.signing import blueprint as keys
 
-    for blueprint in (accounts, home, users_admin, imports, organisation, audit):
+    register_converters(app)
+    for blueprint in (accounts, home, users_admin, imports, organisation, audit, notifications):
         app.register_blueprint(blueprint)
+    app.register_blueprint(keys)
+
+
+def register_features(app: Flask) -> None:
+    """The feature packages, each attaching its models, pages and commands. Competencies come
+    first so that their demo data (frameworks) exists before the courses' demo attempts."""
+    import competencies
+    import courses
+
+    competencies.init_app(app)
+    courses.init_app(app)
 
 
 def register_request_hooks(app: Flask) -> None:

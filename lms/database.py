@@ -32,3 +32,27 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+@event.listens_for(Engine, "savepoint")
+def _sqlite_begin_before_savepoint(conn, name) -> None:
+    # pysqlite opens a transaction only before INSERT/UPDATE/DELETE, so a SAVEPOINT issued
+    # first starts one itself, and its RELEASE then commits: the write would survive a later
+    # rollback. Opening the transaction first keeps savepoints nested, as on PostgreSQL.
+    dbapi_connection = conn.connection.dbapi_connection
+    if type(dbapi_connection).__module__.startswith("sqlite3") and not (
+        dbapi_connection.in_transaction
+    ):
+        dbapi_connection.execute("BEGIN")
+
+
+def insert_ignoring_duplicates(table):
+    """An INSERT that skips rows clashing with a unique constraint (ON CONFLICT DO NOTHING), on
+    SQLite and PostgreSQL alike: for writes that two workers or requests may race to make."""
+    from lms.extensions import db
+
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table).on_conflict_do_nothing()

@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from lms.extensions import db
+
 
 class DomainError(Exception):
     """Base for errors a service raises; the handler maps each subclass to a status."""
@@ -36,6 +38,9 @@ class Conflict(DomainError):
 
 def register_error_handlers(app: Flask) -> None:
     def render_error(status: int, title: str, message: str):
+        # Drop whatever the failed request left in the session: nothing of it may be committed
+        # later, and the page's own queries (the signed-in user) need a usable transaction.
+        db.session.rollback()
         return render_template(
             "errors/error.html", status=status, title=title, message=message
         ), status

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, Response, redirect, render_template, url_for
 from flask_login import current_user
 
 from lms.access import allow_authenticated, allow_public
@@ -13,8 +13,8 @@ blueprint = Blueprint("home", __name__)
 HOME_BY_ROLE = (
     ("admin", "users_admin.dashboard"),
     ("hr", "organisation.workforce"),
-    ("trainer", "organisation.overview"),
-    ("officer", "home.my_account"),
+    ("trainer", "authoring.courses"),
+    ("officer", "learning.my_learning"),
 )
 
 
@@ -31,6 +31,14 @@ def index():
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
     return redirect(url_for(home_endpoint_for(current_user.roles)))
+
+
+@blueprint.route("/healthz")
+@allow_public
+def health():
+    """For a load balancer's health check (and the load benchmark's baseline): the web
+    process answers. It reads no database and sets no cookie."""
+    return Response("ok\n", mimetype="text/plain", headers={"Cache-Control": "no-store"})
 
 
 @blueprint.route("/me")

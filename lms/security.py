@@ -1,8 +1,8 @@
-"""Security headers on every response."""
+"""Security headers on every response, and a refusal of input no database can store."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -19,7 +19,21 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def refuse_nul_characters() -> None:
+    """A NUL character in a URL or form field is never legitimate, and PostgreSQL cannot
+    store it: answer 400 before any code sees it."""
+    if "\x00" in request.path or any(
+        "\x00" in key or "\x00" in value
+        for source in (request.args, request.form)
+        for key, values in source.lists()
+        for value in values
+    ):
+        abort(400, description="The request contained a NUL character, which is not allowed.")
+
+
 def register_security_headers(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
+
     @app.after_request
     def add_security_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)

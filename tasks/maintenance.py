@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from celery import shared_task
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import OperationalError
 
 from lms.accounts.models import UserImport
@@ -43,12 +43,26 @@ def purge_sessions() -> list[int]:
     max_retries=3,
 )
 def requeue_stalled_imports() -> list[int]:
-    """Queue again imports confirmed minutes ago and still not started (a lost message)."""
+    """Queue again the imports nobody is working on; returns their IDs.
+
+    That is those confirmed minutes ago and still not started (a lost message), and those
+    "running" without a heartbeat for as long (the worker died, or its retries ran out): the
+    import job restarts an abandoned import from scratch.
+    """
+    cutoff = utcnow() - STALLED_AFTER
     try:
         stalled = db.session.scalars(
-            select(UserImport.id).where(
-                UserImport.status == "queued", UserImport.queued_at < utcnow() - STALLED_AFTER
+            select(UserImport.id)
+            .where(
+                or_(
+                    and_(UserImport.status == "queued", UserImport.queued_at < cutoff),
+                    and_(
+                        UserImport.status == "running",
+                        or_(UserImport.heartbeat_at.is_(None), UserImport.heartbeat_at < cutoff),
+                    ),
+                )
             )
+            .order_by(UserImport.id)
         ).all()
         return [import_id for import_id in stalled if send_now("lms.import_users", [import_id])]
     finally:

@@ -11,4 +11,20 @@ BEAT_SCHEDULE = {
         "task": "lms.requeue_stalled_user_imports",
         "schedule": 120.0,
     },
+    "requeue-stalled-assignment-fan-outs": {
+        "task": "courses.requeue_stalled_fan_outs",
+        "schedule": 120.0,
+    },
+    "requeue-certificate-requests": {
+        "task": "courses.requeue_certificate_requests",
+        "schedule": 60.0,
+    },
+    "expire-certificates": {
+        "task": "courses.expire_certificates",
+        "schedule": crontab(hour=2, minute=35),
+    },
+    "send-assignment-reminders": {
+        "task": "courses.send_assignment_reminders",
+        "schedule": crontab(hour=6, minute=5),
+    },
 }

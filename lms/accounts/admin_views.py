@@ -5,16 +5,20 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
+from wtforms.fields.choices import SelectChoice
 
 from lms.access import allow
 from lms.accounts import services
 from lms.accounts.forms import ConfirmForm, RolesForm, UserForm
 from lms.accounts.models import User
+from lms.accounts.services import matches_search
 from lms.errors import DomainError
 from lms.extensions import db
+from lms.organisation.forms import unit_choices
 from lms.organisation.services import list_positions, list_units
+from lms.pagination import paginate
 
 blueprint = Blueprint("users_admin", __name__, url_prefix="/admin")
 
@@ -23,9 +27,7 @@ blueprint = Blueprint("users_admin", __name__, url_prefix="/admin")
 @allow("admin")
 def dashboard():
     counts = dict(
-        db.session.execute(select(User.active, func.count(User.id)).group_by(User.active))
-        .tuples()
-        .all()
+        db.session.execute(select(User.active, func.count(User.id)).group_by(User.active)).all()
     )
     return render_template(
         "admin/dashboard.html", active=counts.get(True, 0), inactive=counts.get(False, 0)
@@ -42,24 +44,15 @@ def users():
         .order_by(User.full_name)
     )
     if term:
-        like = f"%{term.lower()}%"
-        query = query.where(
-            or_(
-                func.lower(User.full_name).like(like),
-                User.email.like(like),
-                func.lower(User.service_number).like(like),
-            )
-        )
-    page = db.paginate(query, per_page=50, error_out=False)
+        query = query.where(matches_search(term))
+    page = paginate(query)
     return render_template("admin/users.html", page=page, term=term)
 
 
 def _fill_choices(form: UserForm) -> None:
-    form.unit_id.choices = [
-        (u.id, "\u2003" * u.depth + f"{u.name} ({u.code})") for u in list_units()
-    ]
-    form.position_id.choices = [(0, _("(no position)"))] + [
-        (p.id, f"{p.title} ({p.code})") for p in list_positions()
+    form.unit_id.choices = unit_choices(list_units())
+    form.position_id.choices = [SelectChoice(0, _("(no position)"))] + [
+        SelectChoice(p.id, f"{p.title} ({p.code})") for p in list_positions()
     ]
 
 

@@ -13,6 +13,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -27,8 +28,14 @@ ROLE_LABELS = {
 }
 
 
+def strip_whitespace(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(
+        _l("Email"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=254)]
+    )
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
 
 
@@ -51,21 +58,25 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class UserForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(
+        _l("Email"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(), Email(), Length(max=254)],
+    )
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     service_number = StringField(_l("Service number"), validators=[DataRequired(), Length(max=32)])
     unit_id = SelectField(_l("Organisation unit"), coerce=int, validators=[DataRequired()])
     position_id = SelectField(_l("Job position"), coerce=int, validators=[Optional()])
     roles = MultiCheckboxField(
         _l("Roles"),
-        choices=[(role, ROLE_LABELS[role]) for role in ROLE_VALUES],
+        choices=[SelectChoice(role, ROLE_LABELS[role]) for role in ROLE_VALUES],
         validators=[DataRequired(message=_l("Choose at least one role."))],
     )
 
 
 class RolesForm(FlaskForm):
     roles = MultiCheckboxField(
-        _l("Roles"), choices=[(role, ROLE_LABELS[role]) for role in ROLE_VALUES]
+        _l("Roles"), choices=[SelectChoice(role, ROLE_LABELS[role]) for role in ROLE_VALUES]
     )
 
 

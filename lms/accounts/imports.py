@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms.accounts.models import ROLE_VALUES, User, UserImport, UserRole
@@ -21,6 +21,7 @@ from lms.audit.services import AuditAction, record_audit
 from lms.errors import NotFound, ValidationError
 from lms.extensions import db
 from lms.organisation.models import JobPosition, OrgUnit
+from lms.signals import announce_placement_changes
 from lms.timeutil import utcnow
 
 COLUMNS = ("email", "full_name", "service_number", "unit_code", "position_code", "roles")
@@ -71,12 +72,19 @@ def decode_upload(data: bytes) -> str:
     if not data.strip():
         raise ValidationError("The file is empty.")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValidationError(
             f"The file is not UTF-8 text (byte {error.start + 1} cannot be read). "
             "Save it from your spreadsheet as 'CSV UTF-8' and upload it again."
         ) from error
+    if "\x00" in text:
+        # UTF-16 text without a byte-order mark, or not text at all; PostgreSQL cannot store it.
+        raise ValidationError(
+            "The file contains NUL characters, so it is not a UTF-8 CSV file. "
+            "Save it from your spreadsheet as 'CSV UTF-8' and upload it again."
+        )
+    return text
 
 
 def parse_rows(text: str) -> tuple[list[ImportRow], list[RowError]]:
@@ -91,12 +99,15 @@ def parse_rows(text: str) -> tuple[list[ImportRow], list[RowError]]:
         return [], [RowError(1, f"The header cannot be read: {error}.")]
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     unknown = [name for name in header if name not in COLUMNS]
-    if missing or unknown:
+    repeated = sorted({name for name in header if name in COLUMNS and header.count(name) > 1})
+    if missing or unknown or repeated:
         parts = []
         if missing:
             parts.append("missing column(s): " + ", ".join(missing))
         if unknown:
-            parts.append("unknown column(s): " + ", ".join(unknown))
+            parts.append("unknown column(s): " + ", ".join(f"'{name}'" for name in unknown))
+        if repeated:
+            parts.append("repeated column(s): " + ", ".join(repeated))
         return [], [
             RowError(1, "Header: " + "; ".join(parts) + f". Expected: {', '.join(COLUMNS)}.")
         ]
@@ -166,6 +177,8 @@ def check_rows(rows: Iterable[ImportRow], directory: Directory) -> list[RowError
             problems.append("full name is longer than 200 characters")
         if not row.service_number:
             problems.append("service number is empty")
+        elif len(row.service_number) > 32:
+            problems.append("service number is longer than 32 characters")
         elif row.service_number in seen_numbers:
             problems.append(
                 f"duplicate service number {row.service_number} "
@@ -187,17 +200,17 @@ def check_rows(rows: Iterable[ImportRow], directory: Directory) -> list[RowError
         if row.service_number:
             seen_numbers.setdefault(row.service_number, row.line)
         if problems:
-            errors.append(RowError(row.line, "; ".join(problems).capitalize() + "."))
+            # Capital first letter only: str.capitalize() would lower-case the codes quoted.
+            message = "; ".join(problems)
+            errors.append(RowError(row.line, message[0].upper() + message[1:] + "."))
     return errors
 
 
 def load_directory() -> Directory:
     """Codes and identifiers from the database, in four queries whatever the file's size."""
     return Directory(
-        unit_ids=dict(db.session.execute(select(OrgUnit.code, OrgUnit.id)).tuples().all()),
-        position_ids=dict(
-            db.session.execute(select(JobPosition.code, JobPosition.id)).tuples().all()
-        ),
+        unit_ids=dict(db.session.execute(select(OrgUnit.code, OrgUnit.id)).all()),
+        position_ids=dict(db.session.execute(select(JobPosition.code, JobPosition.id)).all()),
         emails=frozenset(db.session.scalars(select(User.email))),
         service_numbers=frozenset(db.session.scalars(select(User.service_number))),
     )
@@ -256,14 +269,15 @@ def run_import(import_id: int, *, commit: Callable[[], None], max_rows: int) -> 
     users this import already wrote are deleted and the import is marked failed.
     """
     user_import = get_import(import_id)
-    if user_import.status not in ("queued", "running"):
-        return user_import  # a duplicate delivery of a finished import does nothing
-    if user_import.status == "running":
-        if user_import.heartbeat_at and user_import.heartbeat_at > utcnow() - ABANDONED_AFTER:
-            return user_import  # another worker is running it now
+    was_running = user_import.status == "running"
+    if not _claim(import_id):
+        # Finished already (a duplicate delivery), or another worker is running it now.
+        db.session.refresh(user_import)
+        return user_import
+    db.session.refresh(user_import)
+    if was_running:
         _remove_imported_users(import_id)  # a worker died mid-run: start this import afresh
-    user_import.status, user_import.processed_rows = "running", 0
-    user_import.heartbeat_at = utcnow()
+    user_import.processed_rows = 0
     commit()
     check = check_csv(user_import.csv_text, max_rows=max_rows)
     if not check.ok:
@@ -277,7 +291,7 @@ def run_import(import_id: int, *, commit: Callable[[], None], max_rows: int) -> 
     try:
         for start in range(0, len(check.rows), CHUNK_SIZE):
             chunk = check.rows[start : start + CHUNK_SIZE]
-            _insert_chunk(chunk, directory, import_id)
+            announce_placement_changes(_insert_chunk(chunk, directory, import_id))
             user_import.processed_rows = start + len(chunk)
             user_import.heartbeat_at = utcnow()
             commit()
@@ -305,7 +319,31 @@ def run_import(import_id: int, *, commit: Callable[[], None], max_rows: int) -> 
     return user_import
 
 
-def _insert_chunk(chunk: list[ImportRow], directory: Directory, import_id: int) -> None:
+def _claim(import_id: int) -> bool:
+    """Mark the import running for this worker, atomically: a queued import, or a running one
+    whose worker stopped beating. False when another worker has it or it is finished."""
+    now = utcnow()
+    claimed = db.session.execute(
+        update(UserImport)
+        .where(
+            UserImport.id == import_id,
+            (UserImport.status == "queued")
+            | (
+                (UserImport.status == "running")
+                & (
+                    UserImport.heartbeat_at.is_(None)
+                    | (UserImport.heartbeat_at < now - ABANDONED_AFTER)
+                )
+            ),
+        )
+        .values(status="running", heartbeat_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1
+
+
+def _insert_chunk(chunk: list[ImportRow], directory: Directory, import_id: int) -> list[int]:
+    """Insert a chunk of users with their roles (two statements); returns their ids."""
     now = utcnow()
     ids = (
         db.session.execute(
@@ -336,6 +374,7 @@ def _insert_chunk(chunk: list[ImportRow], directory: Directory, import_id: int) 
             for role in row.roles
         ],
     )
+    return list(ids)
 
 
 def _remove_imported_users(import_id: int) -> None:

@@ -37,7 +37,9 @@ class User(db.Model):
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    import_id: Mapped[int | None] = mapped_column(ForeignKey("user_imports.id"), index=True)
+    # The import that created the account (no foreign key: user_imports already refers to
+    # users, and a cycle of foreign keys would complicate every migration).
+    import_id: Mapped[int | None] = mapped_column(index=True)
 
     unit: Mapped[OrgUnit] = relationship()
     position: Mapped[JobPosition | None] = relationship()
@@ -116,7 +118,7 @@ class UserImport(db.Model):
     __tablename__ = "user_imports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", use_alter=True))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     filename: Mapped[str] = mapped_column(String(255), default="")
     csv_text: Mapped[str] = mapped_column(Text)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from functools import cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 
 MIN_LENGTH = 12
@@ -23,6 +25,7 @@ KEYBOARD_RUNS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890", "0987654321
 
 def password_problems(password: str, *, email: str = "", full_name: str = "") -> list[str]:
     """What is wrong with a proposed password; empty when it is acceptable."""
+    password = normalise_password(password)
     problems: list[str] = []
     if len(password) < MIN_LENGTH:
         problems.append(str(_l("Use at least %(n)d characters.", n=MIN_LENGTH)))
@@ -51,7 +54,20 @@ def _is_predictable(lowered: str) -> bool:
     core = re.sub(r"[\d!@#$%^&*?.]+$", "", lowered)
     if core in {"password", "passw0rd", "qwerty", "welcome", "letmein", "admin", "customs"}:
         return True
+    if len(core) >= 4 and any(core in run for run in KEYBOARD_RUNS):
+        return True  # a keyboard run with digits or symbols after it: "asdfghjkl1234"
     return any(lowered.startswith(run[:8]) and len(lowered) - 8 <= 4 for run in KEYBOARD_RUNS)
+
+
+def normalise_password(password: str) -> str:
+    """NFKC, so the same password typed on another keyboard or system (composed or decomposed
+    accents, full-width forms) still matches (NIST SP 800-63B)."""
+    return unicodedata.normalize("NFKC", password)
+
+
+def _fast_hashing() -> bool:
+    """Cheap Argon2id costs when the app's config asks for them (the test suite)."""
+    return has_app_context() and bool(current_app.config.get("PASSWORD_HASH_FAST"))
 
 
 @cache
@@ -62,18 +78,22 @@ def _hasher(fast: bool) -> PasswordHasher:
     return PasswordHasher()
 
 
-def hash_password(password: str, *, fast: bool = False) -> str:
-    return _hasher(fast).hash(password)
+def hash_password(password: str, *, fast: bool | None = None) -> str:
+    """An Argon2id hash; `fast` defaults to the app's PASSWORD_HASH_FAST setting."""
+    if fast is None:
+        fast = _fast_hashing()
+    return _hasher(fast).hash(normalise_password(password))
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when `password` matches; False for no hash or any mismatch."""
     if not password_hash:
         # Spend the same time as a real check so timing does not reveal missing accounts.
-        _hasher(False).hash("timing-equaliser")
+        _hasher(_fast_hashing()).hash("timing-equaliser")
         return False
     try:
-        return _hasher(False).verify(password_hash, password)
+        # The hash names its own costs: any hasher verifies it.
+        return _hasher(False).verify(password_hash, normalise_password(password))
     except (VerificationError, InvalidHashError):
         return False
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from lms.accounts.models import ROLE_VALUES, User, UserRole
 from lms.accounts.passwords import (
@@ -19,6 +19,7 @@ from lms.audit.services import AuditAction, record_audit
 from lms.errors import Conflict, NotFound, ValidationError
 from lms.extensions import db
 from lms.organisation.models import JobPosition, OrgUnit
+from lms.signals import announce_placement_changes
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,17 @@ def get_user(user_id: int) -> User:
     if user is None:
         raise NotFound(f"No user with id {user_id}.")
     return user
+
+
+def matches_search(term: str) -> ColumnElement[bool]:
+    """Users whose name, email or service number contains `term` (any case, taken literally:
+    % and _ are not wildcards)."""
+    term = term.strip().lower()
+    return or_(
+        func.lower(User.full_name).contains(term, autoescape=True),
+        User.email.contains(term, autoescape=True),
+        func.lower(User.service_number).contains(term, autoescape=True),
+    )
 
 
 def _check_unique(details: UserDetails, *, exclude_id: int | None = None) -> None:
@@ -91,6 +103,7 @@ def create_user(
     user.role_rows = [UserRole(role=role) for role in sorted(set(roles))]
     db.session.add(user)
     db.session.flush()
+    announce_placement_changes([user.id])
     record_audit(
         AuditAction.USER_CREATED,
         actor_id=actor_id,
@@ -113,6 +126,8 @@ def update_user(user: User, details: UserDetails, *, actor_id: int) -> User:
     user.position_id = details.position_id
     db.session.flush()
     after = _snapshot(user)
+    if (after["unit_id"], after["position_id"]) != (before["unit_id"], before["position_id"]):
+        announce_placement_changes([user.id])
     if after != before:
         record_audit(
             AuditAction.USER_UPDATED,
@@ -157,6 +172,8 @@ def set_roles(user: User, roles: set[str], *, actor_id: int) -> User:
             after={"roles": sorted(roles)},
         )
     db.session.flush()
+    if ("officer" in current) != ("officer" in roles):
+        announce_placement_changes([user.id])
     return user
 
 
@@ -179,21 +196,28 @@ def set_active(user: User, active: bool, *, actor_id: int) -> User:
         after={"active": active},
     )
     db.session.flush()
+    announce_placement_changes([user.id])
     return user
 
 
 def reset_password(user: User, *, actor_id: int) -> str:
     """Give the user a one-time password to change at next login; ends their sessions."""
     temporary = generate_temporary_password()
+    before = {
+        "had_password": user.password_hash is not None,
+        "must_change_password": bool(user.must_change_password),
+    }
     user.password_hash = hash_password(temporary)
     user.must_change_password = True
-    close_all_sessions(user.id)
+    sessions_ended = close_all_sessions(user.id)
     record_audit(
         AuditAction.PASSWORD_RESET,
         actor_id=actor_id,
         target_type="user",
         target_id=user.id,
         summary=f"Reset the password of {user.email}",
+        before=before,
+        after={"must_change_password": True, "sessions_ended": sessions_ended},
     )
     db.session.flush()
     return temporary
@@ -209,15 +233,18 @@ def change_password(user: User, current: str, new: str) -> None:
         raise ValidationError(" ".join(problems))
     if verify_password(user.password_hash, new):
         raise ValidationError("Choose a password different from the current one.")
+    was_temporary = bool(user.must_change_password)
     user.password_hash = hash_password(new)
     user.must_change_password = False
-    close_all_sessions(user.id)
+    sessions_ended = close_all_sessions(user.id)
     record_audit(
         AuditAction.PASSWORD_CHANGED,
         actor_id=user.id,
         target_type="user",
         target_id=user.id,
         summary=f"{user.email} changed their password",
+        before={"must_change_password": was_temporary},
+        after={"must_change_password": False, "sessions_ended": sessions_ended},
     )
     db.session.flush()
 

@@ -58,9 +58,10 @@ def close_session(token: str | None) -> None:
         db.session.execute(delete(UserSession).where(UserSession.token == token))
 
 
-def close_all_sessions(user_id: int) -> None:
-    """End every session of a user."""
-    db.session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+def close_all_sessions(user_id: int) -> int:
+    """End every session of a user; returns how many there were."""
+    result = db.session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+    return result.rowcount or 0
 
 
 def purge_expired_sessions(*, failure_window_seconds: int) -> tuple[int, int]:

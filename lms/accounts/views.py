@@ -36,8 +36,16 @@ def register_login_manager(app: Flask) -> None:
 
 
 def safe_next_url(target: str | None) -> str | None:
-    """Only same-site paths: '/x' yes; '//evil', 'https://…' and '/\\evil' no."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+    """Only same-site paths: '/x' yes; '//evil', 'https://…' and '/\\evil' no. Browsers drop
+    tabs and newlines from URLs (slash, tab, slash becomes '//'), so a control character or a
+    backslash anywhere refuses the target."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and all(ord(char) > 0x20 and ord(char) != 0x7F for char in target)
+    ):
         return target
     return None
 

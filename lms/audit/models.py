@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, event
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship
 
 from lms.extensions import db
 from lms.timeutil import utcnow
@@ -36,3 +36,12 @@ class AuditEntryImmutable(RuntimeError):
 @event.listens_for(AuditEntry, "before_delete")
 def _refuse_change(mapper, connection, target: AuditEntry) -> None:
     raise AuditEntryImmutable("audit entries are append-only")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_change(state: ORMExecuteState) -> None:
+    # update(AuditEntry) and delete(AuditEntry) skip the mapper events above.
+    if state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if getattr(table, "name", None) == AuditEntry.__tablename__:
+            raise AuditEntryImmutable("audit entries are append-only")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -28,6 +28,13 @@ class AuditAction:
     UNIT_UPDATED = "unit.updated"
     POSITION_CREATED = "position.created"
     POSITION_UPDATED = "position.updated"
+    REQUIREMENT_SET = "requirement.set"
+    REQUIREMENT_REMOVED = "requirement.removed"
+    FRAMEWORK_UPDATED = "framework.updated"
+    FRAMEWORK_IMPORTED = "framework.imported"
+    COMPETENCY_CREATED = "competency.created"
+    COMPETENCY_UPDATED = "competency.updated"
+    CERTIFICATE_REVOKED = "certificate.revoked"
 
 
 def record_audit(
@@ -84,6 +91,7 @@ def audit_query(filters: AuditFilter) -> Select[tuple[AuditEntry]]:
     if filters.since:
         query = query.where(AuditEntry.at >= datetime.combine(filters.since, datetime.min.time()))
     if filters.until:
-        end = datetime.combine(filters.until, datetime.min.time()) + timedelta(days=1)
-        query = query.where(AuditEntry.at < end)
+        # Up to the end of that day (9999-12-31 has no next day to stop before).
+        end = datetime.combine(filters.until, datetime.max.time())
+        query = query.where(AuditEntry.at <= end)
     return query

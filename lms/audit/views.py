@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Any
 
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
-from wtforms.validators import Length, Optional
+from wtforms import DateField, Field, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, NumberRange, Optional
 
 from lms.access import allow
 from lms.audit.services import AuditAction, AuditFilter, audit_query
-from lms.extensions import db
+from lms.pagination import paginate
+from lms.routing import MAX_ID
 
 blueprint = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -25,20 +27,23 @@ class AuditFilterForm(FlaskForm):
 
     action = SelectField(
         _l("Action"),
-        choices=[("", _l("Any action"))] + [(a, a) for a in ACTIONS],
+        choices=[SelectChoice("", _l("Any action"))] + [SelectChoice(a) for a in ACTIONS],
         validators=[Optional()],
     )
     actor = StringField(_l("Done by (email)"), validators=[Optional(), Length(max=254)])
     target_type = SelectField(
         _l("Concerning"),
         choices=[
-            ("", _l("Anything")),
-            ("user", _l("User")),
-            ("unit", _l("Unit")),
-            ("position", _l("Position")),
-            ("user_import", _l("User import")),
+            SelectChoice("", _l("Anything")),
+            SelectChoice("user", _l("User")),
+            SelectChoice("unit", _l("Unit")),
+            SelectChoice("position", _l("Position")),
+            SelectChoice("user_import", _l("User import")),
         ],
         validators=[Optional()],
+    )
+    target_id = IntegerField(
+        _l("Record number"), validators=[Optional(), NumberRange(min=1, max=MAX_ID)]
     )
     since = DateField(_l("From"), validators=[Optional()])
     until = DateField(_l("To"), validators=[Optional()])
@@ -48,16 +53,19 @@ class AuditFilterForm(FlaskForm):
 @allow("admin")
 def index():
     form = AuditFilterForm(formdata=request.args)
-    valid = form.validate()
-    filters = AuditFilter()
-    if valid:
-        filters = AuditFilter(
-            action=form.action.data or None,
-            actor_email=form.actor.data or None,
-            target_type=form.target_type.data or None,
-            target_id=request.args.get("target_id", type=int),
-            since=form.since.data if isinstance(form.since.data, date) else None,
-            until=form.until.data if isinstance(form.until.data, date) else None,
-        )
-    page = db.paginate(audit_query(filters), per_page=50, error_out=False)
+    form.validate()
+
+    def valid(field: Field) -> Any:
+        """The field's value, or None when it is empty or has an error (shown on the page)."""
+        return None if field.errors or field.data in ("", None) else field.data
+
+    filters = AuditFilter(
+        action=valid(form.action),
+        actor_email=valid(form.actor),
+        target_type=valid(form.target_type),
+        target_id=valid(form.target_id),
+        since=valid(form.since),
+        until=valid(form.until),
+    )
+    page = paginate(audit_query(filters))
     return render_template("audit/index.html", form=form, page=page)

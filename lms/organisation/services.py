@@ -159,13 +159,15 @@ def save_position(
         db.session.add(position)
     position.code, position.title, position.description = code, title.strip(), description.strip()
     db.session.flush()
-    record_audit(
-        AuditAction.POSITION_CREATED if creating else AuditAction.POSITION_UPDATED,
-        actor_id=actor_id,
-        target_type="position",
-        target_id=position.id,
-        summary=f"{'Created' if creating else 'Updated'} position {code}",
-        before=before,
-        after={"code": position.code, "title": position.title},
-    )
+    after = {"code": position.code, "title": position.title}
+    if before != after:  # saving an unchanged form records nothing
+        record_audit(
+            AuditAction.POSITION_CREATED if creating else AuditAction.POSITION_UPDATED,
+            actor_id=actor_id,
+            target_type="position",
+            target_id=position.id,
+            summary=f"{'Created' if creating else 'Updated'} position {code}",
+            before=before,
+            after=after,
+        )
     return position

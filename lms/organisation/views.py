@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
+from wtforms.fields.choices import SelectChoice
 
 from lms.access import allow
 from lms.accounts.models import User
-from lms.errors import DomainError
+from lms.accounts.services import matches_search
+from lms.errors import DomainError, NotFound
 from lms.extensions import db
 from lms.organisation import services
-from lms.organisation.forms import UNIT_KIND_LABELS, PositionForm, UnitForm, WorkforceFilterForm
+from lms.organisation.forms import (
+    UNIT_KIND_LABELS,
+    PositionForm,
+    UnitForm,
+    WorkforceFilterForm,
+    unit_choices,
+)
 from lms.organisation.models import JobPosition, OrgUnit
+from lms.pagination import paginate
 
 blueprint = Blueprint("organisation", __name__)
-
-
-def _unit_choices(units: list[OrgUnit], *, blank: str | None = None) -> list[tuple[int, str]]:
-    choices = [(0, blank)] if blank else []
-    return choices + [
-        (unit.id, "\u2003" * unit.depth + f"{unit.name} ({unit.code})") for unit in units
-    ]
 
 
 @blueprint.route("/admin/units")
@@ -33,9 +35,7 @@ def units():
     headcount = dict(
         db.session.execute(
             select(User.unit_id, func.count(User.id)).where(User.active).group_by(User.unit_id)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     return render_template(
         "organisation/units.html",
@@ -49,9 +49,9 @@ def units():
 @blueprint.route("/admin/units/<int:unit_id>", methods=["GET", "POST"])
 @allow("admin")
 def edit_unit(unit_id: int | None = None):
-    unit = services.get_unit(unit_id) if unit_id else None
+    unit = services.get_unit(unit_id) if unit_id is not None else None
     form = UnitForm(obj=unit)
-    form.parent_id.choices = _unit_choices(
+    form.parent_id.choices = unit_choices(
         services.list_units(), blank=_("(none: the administration)")
     )
     if request.method == "GET" and unit is not None:
@@ -83,9 +83,7 @@ def positions():
             select(User.position_id, func.count(User.id))
             .where(User.active)
             .group_by(User.position_id)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     return render_template(
         "organisation/positions.html", positions=services.list_positions(), headcount=headcount
@@ -96,7 +94,7 @@ def positions():
 @blueprint.route("/admin/positions/<int:position_id>", methods=["GET", "POST"])
 @allow("admin")
 def edit_position(position_id: int | None = None):
-    position = services.get_position(position_id) if position_id else None
+    position = services.get_position(position_id) if position_id is not None else None
     form = PositionForm(obj=position)
     if form.validate_on_submit():
         try:
@@ -125,20 +123,14 @@ def overview():
     headcount = dict(
         db.session.execute(
             select(User.unit_id, func.count(User.id)).where(User.active).group_by(User.unit_id)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
-    by_position = (
-        db.session.execute(
-            select(JobPosition, func.count(User.id))
-            .outerjoin(User, (User.position_id == JobPosition.id) & User.active)
-            .group_by(JobPosition.id)
-            .order_by(JobPosition.title)
-        )
-        .tuples()
-        .all()
-    )
+    by_position = db.session.execute(
+        select(JobPosition, func.count(User.id))
+        .outerjoin(User, (User.position_id == JobPosition.id) & User.active)
+        .group_by(JobPosition.id)
+        .order_by(JobPosition.title)
+    ).all()
     return render_template(
         "organisation/overview.html",
         units=all_units,
@@ -164,16 +156,16 @@ def workforce():
     scope = scope_unit_for(current_user)
     scoped_units = [u for u in services.list_units() if u.path.startswith(scope.path)]
     form = WorkforceFilterForm(formdata=request.args)
-    form.unit.choices = _unit_choices(scoped_units, blank=_("All units in my scope"))
-    form.position.choices = [(0, _("All positions"))] + [
-        (p.id, p.title) for p in services.list_positions()
+    form.unit.choices = unit_choices(scoped_units, blank=_("All units in my scope"))
+    form.position.choices = [SelectChoice(0, _("All positions"))] + [
+        SelectChoice(p.id, p.title) for p in services.list_positions()
     ]
-    form.validate()
+    form.validate()  # a filter with an error is shown with its message and not applied
     unit = scope
     if form.unit.data:
         unit = next((u for u in scoped_units if u.id == form.unit.data), None)
         if unit is None:
-            abort(404)
+            raise NotFound(_("There is no unit %(id)d within your scope.", id=form.unit.data))
     query = (
         select(User)
         .join(OrgUnit, User.unit_id == OrgUnit.id)
@@ -181,16 +173,9 @@ def workforce():
         .where(services.subtree_condition(unit))
         .order_by(User.full_name)
     )
-    if form.position.data:
+    if form.position.data and not form.position.errors:
         query = query.where(User.position_id == form.position.data)
-    if form.q.data:
-        term = f"%{form.q.data.strip().lower()}%"
-        query = query.where(
-            or_(
-                func.lower(User.full_name).like(term),
-                User.email.like(term),
-                func.lower(User.service_number).like(term),
-            )
-        )
-    page = db.paginate(query, per_page=50, error_out=False)
+    if form.q.data and not form.q.errors:
+        query = query.where(matches_search(form.q.data))
+    page = paginate(query)
     return render_template("organisation/workforce.html", form=form, page=page, scope=scope)

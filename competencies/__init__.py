@@ -1,0 +1,32 @@
+"""Competency frameworks, evidence, current levels, requirements and the skill-gap matrix."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def _on_attempt_graded(attempt) -> None:
+    from competencies.services.evidence import record_attempt_evidence
+
+    record_attempt_evidence(attempt)
+
+
+def init_app(app: Flask) -> None:
+    """Attach the competencies feature: models, pages, commands, demo data, course events."""
+    from competencies import models  # noqa: F401  (registers the tables)
+    from competencies.cli import competencies_cli
+    from competencies.demo import load_competency_demo
+    from competencies.views.frameworks import blueprint as frameworks
+    from competencies.views.gap_assignment import blueprint as gap_assignment
+    from competencies.views.matrix import blueprint as matrix
+    from competencies.views.profiles import blueprint as profiles
+    from competencies.views.requirements import blueprint as requirements
+    from courses.signals import attempt_graded
+
+    attempt_graded.connect(_on_attempt_graded, weak=False)
+    app.register_blueprint(frameworks)
+    app.register_blueprint(gap_assignment)
+    for blueprint in (profiles, requirements, matrix):
+        app.register_blueprint(blueprint)
+    app.cli.add_command(competencies_cli)
+    app.extensions.setdefault("demo_loaders", []).append(load_competency_demo)

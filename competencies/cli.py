@@ -1,0 +1,74 @@
+"""`flask competencies rebuild|import-framework|export-framework`."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from lms.extensions import db
+
+competencies_cli = AppGroup("competencies", help="Competency levels and frameworks.")
+
+
+@competencies_cli.command("rebuild")
+@click.option("--framework", "framework_code", help="Only this framework (code).")
+def rebuild_command(framework_code: str | None) -> None:
+    """Recompute every current level from the evidence."""
+    from sqlalchemy import select
+
+    from competencies.models import Framework
+    from competencies.services.levels import rebuild_current_levels
+
+    framework_id = None
+    if framework_code:
+        framework_id = db.session.scalar(
+            select(Framework.id).where(Framework.code == framework_code)
+        )
+        if framework_id is None:
+            raise click.ClickException(f"No framework with code {framework_code}.")
+    rows = rebuild_current_levels(framework_id)
+    db.session.commit()
+    click.echo(f"Rebuilt {rows} current levels from evidence.")
+
+
+@competencies_cli.command("import-framework")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_framework_command(path: str) -> None:
+    """Import a framework from a Moodle competency-framework CSV (all or nothing)."""
+    from competencies.services.framework_csv import check_framework_import, import_framework
+    from lms.accounts.imports import decode_upload
+    from lms.errors import ValidationError
+
+    with open(path, "rb") as handle:
+        try:
+            text = decode_upload(handle.read())
+        except ValidationError as error:
+            raise click.ClickException(error.message) from error
+    checked = check_framework_import(text)
+    if not checked.ok:
+        for error in checked.errors:
+            click.echo(f"{path}:{error.line}: {error.message}", err=True)
+        raise click.ClickException(f"{len(checked.errors)} problem(s); nothing was imported.")
+    framework = import_framework(text, actor_id=None)
+    db.session.commit()
+    click.echo(
+        f"Imported framework {framework.code} with {len(checked.competencies)} competencies."
+    )
+
+
+@competencies_cli.command("export-framework")
+@click.argument("code")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def export_framework_command(code: str, path: str) -> None:
+    """Write a framework as a Moodle competency-framework CSV (UTF-8)."""
+    from sqlalchemy import select
+
+    from competencies.models import Framework
+    from competencies.services.framework_csv import export_framework_csv
+
+    framework = db.session.scalar(select(Framework).where(Framework.code == code))
+    if framework is None:
+        raise click.ClickException(f"No framework with code {code}.")
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(export_framework_csv(framework))
+    click.echo(f"Exported framework {code} to {path}.")

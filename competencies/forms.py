@@ -1,0 +1,90 @@
+"""Forms of the competencies pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from competencies.models import LevelPolicy
+from lms.accounts.forms import MultiCheckboxField, strip_whitespace
+
+LEVEL_POLICY_NAMES = {
+    LevelPolicy.HIGHEST.value: _l("Highest"),
+    LevelPolicy.LATEST.value: _l("Latest"),
+    LevelPolicy.HIGHEST_VALID.value: _l("Highest valid"),
+}
+LEVEL_POLICY_LABELS = {
+    LevelPolicy.HIGHEST.value: _l("Highest: the best level ever demonstrated"),
+    LevelPolicy.LATEST.value: _l("Latest: the most recent evidence decides"),
+    LevelPolicy.HIGHEST_VALID.value: _l(
+        "Highest valid: the best level within the validity period (older evidence lapses)"
+    ),
+}
+
+
+class FrameworkForm(FlaskForm):
+    name = StringField(
+        _l("Name"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=200)]
+    )
+    description = TextAreaField(_l("Description"), validators=[Length(max=10_000)])
+    scale = StringField(
+        _l("Scale: level names, lowest first"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(), Length(max=700)],
+        description=_l("Separated by commas, for example: Aware, Trained, Advanced, Expert."),
+    )
+    proficient_level = IntegerField(
+        _l("Proficient from level"),
+        validators=[InputRequired(), NumberRange(min=1, max=10)],
+        description=_l("This level and those above it count as proficient (1 is the lowest)."),
+    )
+    level_policy = SelectField(
+        _l("Current level rule"),
+        choices=[SelectChoice(value, label) for value, label in LEVEL_POLICY_LABELS.items()],
+    )
+    validity_months = IntegerField(
+        _l("Validity (months)"),
+        validators=[Optional(), NumberRange(min=1, max=240)],
+        description=_l(
+            "Only for the 'highest valid' rule: evidence older than this stops counting. "
+            "Leave empty for the other rules."
+        ),
+    )
+
+    def scale_names(self) -> tuple[str, ...]:
+        return tuple(name.strip() for name in (self.scale.data or "").split(","))
+
+
+class CompetencyForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(), Length(max=32)],
+        description=_l(
+            "Capital letters, digits and hyphens, unique across frameworks. Course modules and "
+            "questions name the competency by this code."
+        ),
+    )
+    name = StringField(
+        _l("Name"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=200)]
+    )
+    description = TextAreaField(_l("Description"), validators=[Length(max=10_000)])
+    parent_id = SelectField(_l("Part of"), coerce=int, validators=[Optional()])
+    principles = MultiCheckboxField(_l("Reform principles it serves"))
+
+
+class FrameworkImportForm(FlaskForm):
+    file = FileField(
+        _l("Moodle competency framework CSV"),
+        validators=[FileRequired(message=_l("Choose a CSV file."))],
+    )
+
+
+class FrameworkImportConfirmForm(FlaskForm):
+    """The checked file travels back with the confirmation and is checked again."""
+
+    text = HiddenField(validators=[DataRequired()])

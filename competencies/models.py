@@ -1,0 +1,172 @@
+"""Competency frameworks, evidence, current levels and position requirements."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    event,
+)
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship
+
+from courses.models import Principle
+from lms.extensions import db
+from lms.timeutil import utcnow
+
+DEFAULT_SCALE = ("Aware", "Trained", "Advanced", "Expert")
+
+
+class LevelPolicy(enum.StrEnum):
+    HIGHEST = "highest"  # the best level ever demonstrated
+    LATEST = "latest"  # the most recent evidence decides
+    HIGHEST_VALID = "highest_valid"  # the best level within the validity period (old lapses)
+
+
+class EvidenceSource(enum.StrEnum):
+    QUIZ = "quiz"
+    MANUAL = "manual"
+
+
+class Framework(db.Model):
+    __tablename__ = "frameworks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    # Level names, lowest first: level 1 is scale[0].
+    scale: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(DEFAULT_SCALE))
+    # Levels at or above this count as proficient.
+    proficient_level: Mapped[int] = mapped_column(default=2)
+    level_policy: Mapped[str] = mapped_column(String(16), default=LevelPolicy.HIGHEST.value)
+    validity_months: Mapped[int | None] = mapped_column()
+    taxonomy: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    competencies: Mapped[list[Competency]] = relationship(
+        back_populates="framework", order_by="Competency.path", cascade="all, delete-orphan"
+    )
+
+    def level_name(self, level: int) -> str:
+        return self.scale[level - 1] if 1 <= level <= len(self.scale) else "—"
+
+
+competency_principles = Table(
+    "competency_principles",
+    db.metadata,
+    Column(
+        "competency_id",
+        Integer,
+        ForeignKey("competencies.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("principle_id", Integer, ForeignKey("principles.id"), primary_key=True),
+)
+
+
+class Competency(db.Model):
+    """A competency in a framework's tree; `code` is unique across frameworks because course
+    modules and questions name competencies by code."""
+
+    __tablename__ = "competencies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_id: Mapped[int] = mapped_column(
+        ForeignKey("frameworks.id", ondelete="CASCADE"), index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("competencies.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    path: Mapped[str] = mapped_column(String(512), default="/", index=True)
+    depth: Mapped[int] = mapped_column(default=0)
+    position: Mapped[int] = mapped_column(default=0)
+
+    framework: Mapped[Framework] = relationship(back_populates="competencies")
+    parent: Mapped[Competency | None] = relationship(remote_side=[id])
+    principles: Mapped[list[Principle]] = relationship(
+        secondary=competency_principles, order_by="Principle.position"
+    )
+
+
+class Evidence(db.Model):
+    """One piece of evidence of a level: a graded quiz attempt or a trainer's rating.
+    Append-only: the ORM refuses to change or delete it."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (Index("ix_evidence_user_competency", "user_id", "competency_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    competency_id: Mapped[int] = mapped_column(ForeignKey("competencies.id"), index=True)
+    level: Mapped[int] = mapped_column()  # 0: attempted, no level demonstrated
+    source: Mapped[str] = mapped_column(String(16))
+    attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempts.id"), index=True)
+    rated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    competency: Mapped[Competency] = relationship()
+    rated_by = relationship("User", foreign_keys=[rated_by_id])
+
+
+class EvidenceImmutable(RuntimeError):
+    """Raised when code tries to change or remove evidence."""
+
+
+@event.listens_for(Evidence, "before_update")
+@event.listens_for(Evidence, "before_delete")
+def _refuse_change(mapper, connection, target: Evidence) -> None:
+    raise EvidenceImmutable("evidence is append-only")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_change(state: ORMExecuteState) -> None:
+    # update(Evidence) and delete(Evidence) skip the mapper events above.
+    if state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if getattr(table, "name", None) == Evidence.__tablename__:
+            raise EvidenceImmutable("evidence is append-only")
+
+
+class CurrentLevel(db.Model):
+    """An officer's level per competency, kept by the evidence service in the same transaction
+    as the evidence: the matrix reads this table and never re-scans attempts."""
+
+    __tablename__ = "current_levels"
+    __table_args__ = (Index("ix_current_levels_competency", "competency_id", "level"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    competency_id: Mapped[int] = mapped_column(ForeignKey("competencies.id"), primary_key=True)
+    level: Mapped[int] = mapped_column(default=0)
+    achieved_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # For frameworks whose evidence lapses: when this level stops counting.
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class PositionRequirement(db.Model):
+    """The level a job position requires in a competency."""
+
+    __tablename__ = "position_requirements"
+
+    position_id: Mapped[int] = mapped_column(
+        ForeignKey("job_positions.id", ondelete="CASCADE"), primary_key=True
+    )
+    competency_id: Mapped[int] = mapped_column(
+        ForeignKey("competencies.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    required_level: Mapped[int] = mapped_column()
+    mandatory: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    competency: Mapped[Competency] = relationship()

@@ -1,0 +1,169 @@
+"""Evidence and current levels. Every graded attempt appends evidence for the competencies its
+questions carry, and the current levels move in the same transaction, so that reading a level
+never re-scans attempts. Functions flush; callers commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from competencies.models import Competency, CurrentLevel, Evidence, EvidenceSource, Framework
+from competencies.rules import (
+    EvidencePoint,
+    LevelState,
+    demonstrated_levels,
+    has_lapsed,
+    level_from_evidence,
+    next_level,
+)
+from competencies.services.frameworks import competencies_by_code
+from courses.models import Attempt
+from lms.errors import NotFound, ValidationError
+from lms.extensions import db
+from lms.timeutil import utcnow
+
+
+@dataclass(frozen=True)
+class NewEvidence:
+    user_id: int
+    competency: Competency
+    level: int
+    source: str
+    attempt_id: int | None = None
+    rated_by_id: int | None = None
+    note: str = ""
+
+
+def record_attempt_evidence(attempt: Attempt) -> list[Evidence]:
+    """Append evidence for each competency the attempt's questions carry (signal receiver)."""
+    levels = demonstrated_levels(attempt.results)
+    if not levels:
+        return []
+    known = competencies_by_code(set(levels))
+    entries = [
+        NewEvidence(
+            attempt.user_id, known[code], level, EvidenceSource.QUIZ.value, attempt_id=attempt.id
+        )
+        for code, level in sorted(levels.items())
+        if code in known
+    ]
+    return append_evidence(entries)
+
+
+def add_manual_rating(
+    user_id: int, competency_id: int, level: int, note: str, *, rated_by_id: int
+) -> Evidence:
+    """A trainer's rating (observation on the job, a workshop), with the reason."""
+    competency = db.session.get(Competency, competency_id)
+    if competency is None:
+        raise NotFound("No such competency.")
+    if not 1 <= level <= len(competency.framework.scale):
+        raise ValidationError(f"The level must be 1 to {len(competency.framework.scale)}.")
+    if not note.strip():
+        raise ValidationError("Say what the rating is based on (an observation, a workshop…).")
+    if user_id == rated_by_id:
+        raise ValidationError("You cannot rate your own competencies.")
+    return append_evidence(
+        [
+            NewEvidence(
+                user_id,
+                competency,
+                level,
+                EvidenceSource.MANUAL.value,
+                rated_by_id=rated_by_id,
+                note=note.strip()[:2000],
+            )
+        ]
+    )[0]
+
+
+def append_evidence(entries: Iterable[NewEvidence]) -> list[Evidence]:
+    """Add evidence rows and move the current levels they affect (one read for all of them)."""
+    entries = list(entries)
+    if not entries:
+        return []
+    now = utcnow()
+    keys = {(e.user_id, e.competency.id) for e in entries}
+    current = {
+        (row.user_id, row.competency_id): row
+        for row in db.session.scalars(
+            select(CurrentLevel).where(
+                CurrentLevel.user_id.in_({u for u, _ in keys}),
+                CurrentLevel.competency_id.in_({c for _, c in keys}),
+            )
+        )
+    }
+    rows = []
+    for entry in entries:
+        evidence = Evidence(
+            user_id=entry.user_id,
+            competency_id=entry.competency.id,
+            level=entry.level,
+            source=entry.source,
+            attempt_id=entry.attempt_id,
+            rated_by_id=entry.rated_by_id,
+            note=entry.note,
+            created_at=now,
+        )
+        db.session.add(evidence)
+        rows.append(evidence)
+        framework = entry.competency.framework
+        key = (entry.user_id, entry.competency.id)
+        row = current.get(key)
+        state = _state(row)
+        if has_lapsed(state, now):
+            db.session.flush()
+            new_state = _rebuilt_state(entry.user_id, entry.competency.id, framework, now)
+        else:
+            new_state = next_level(
+                state,
+                EvidencePoint(entry.level, now),
+                framework.level_policy,
+                framework.validity_months,
+            )
+        if row is None:
+            row = CurrentLevel(user_id=entry.user_id, competency_id=entry.competency.id)
+            db.session.add(row)
+            current[key] = row
+        row.level, row.achieved_at, row.expires_at = (
+            new_state.level,
+            new_state.achieved_at,
+            new_state.expires_at,
+        )
+    db.session.flush()
+    return rows
+
+
+def _state(row: CurrentLevel | None) -> LevelState | None:
+    return None if row is None else LevelState(row.level, row.achieved_at, row.expires_at)
+
+
+def _rebuilt_state(user_id: int, competency_id: int, framework: Framework, now) -> LevelState:
+    points = [
+        EvidencePoint(level, at)
+        for level, at in db.session.execute(
+            select(Evidence.level, Evidence.created_at)
+            .where(Evidence.user_id == user_id, Evidence.competency_id == competency_id)
+            .order_by(Evidence.id)  # ties in time: the later row wins, as when appended
+        ).all()
+    ]
+    return level_from_evidence(
+        points, framework.level_policy, framework.validity_months, now
+    ) or LevelState(0, now)
+
+
+def evidence_of(user_id: int, competency_ids: Iterable[int] | None = None) -> list[Evidence]:
+    """An officer's evidence, newest first, with competency and rater loaded (one query)."""
+    query = (
+        select(Evidence)
+        .options(joinedload(Evidence.competency), joinedload(Evidence.rated_by))
+        .where(Evidence.user_id == user_id)
+        .order_by(Evidence.created_at.desc(), Evidence.id.desc())
+    )
+    if competency_ids is not None:
+        query = query.where(Evidence.competency_id.in_(list(competency_ids)))
+    return list(db.session.scalars(query))

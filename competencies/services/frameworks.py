@@ -1,0 +1,482 @@
+"""Frameworks and their competency trees. Functions flush; callers commit."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from competencies.defaults import DEFAULT_FRAMEWORKS, CompetencyFact, FrameworkFact
+from competencies.models import (
+    Competency,
+    Evidence,
+    Framework,
+    LevelPolicy,
+    PositionRequirement,
+)
+from competencies.services.levels import rebuild_current_levels
+from courses.models import ModuleCompetency, Question
+from courses.services.authoring import COMPETENCY_CODE
+from courses.services.credentials import Alignment
+from courses.services.principles import ensure_principles, principles_by_code
+from lms.audit.services import AuditAction, record_audit
+from lms.errors import Conflict, NotFound, ValidationError
+from lms.extensions import db
+
+
+def get_framework(framework_id: int) -> Framework:
+    framework = db.session.get(Framework, framework_id)
+    if framework is None:
+        raise NotFound(f"No competency framework with id {framework_id}.")
+    return framework
+
+
+def list_frameworks() -> list[Framework]:
+    return list(db.session.scalars(select(Framework).order_by(Framework.position, Framework.id)))
+
+
+def competencies_by_code(codes: set[str] | None = None) -> dict[str, Competency]:
+    """Competencies (with their frameworks) by code, in one query."""
+    query = select(Competency).options(selectinload(Competency.framework))
+    if codes is not None:
+        if not codes:
+            return {}
+        query = query.where(Competency.code.in_(codes))
+    return {c.code: c for c in db.session.scalars(query)}
+
+
+def alignments_for(codes: Sequence[str]) -> list[Alignment]:
+    """The competencies named by `codes` as a credential's alignments (name and framework), in
+    the order given, in one query; a code no framework holds is named by itself."""
+    found = competencies_by_code(set(codes))
+    return [
+        Alignment(code, found[code].name, found[code].framework.name)
+        if code in found
+        else Alignment(code, code, "")
+        for code in codes
+    ]
+
+
+def place_competency(competency: Competency, parent: Competency | None) -> None:
+    """Set the tree fields of a flushed competency under `parent`."""
+    competency.parent_id = parent.id if parent else None
+    competency.path = f"{parent.path if parent else '/'}{competency.id}/"
+    competency.depth = parent.depth + 1 if parent else 0
+
+
+def ensure_default_frameworks() -> list[Framework]:
+    """Create the default frameworks and competencies that are missing (safe to run again)."""
+    principles = {p.code: p for p in ensure_principles()}
+    existing = {f.code: f for f in db.session.scalars(select(Framework))}
+    known = competencies_by_code()
+    for position, fact in enumerate(DEFAULT_FRAMEWORKS, start=1):
+        framework = existing.get(fact.code)
+        if framework is None:
+            framework = _new_framework(fact, position)
+            existing[fact.code] = framework
+        for index, competency in enumerate(fact.competencies, start=1):
+            _ensure_competency(framework, competency, None, index, known, principles)
+    db.session.flush()
+    return sorted(existing.values(), key=lambda f: f.position)
+
+
+def _new_framework(fact: FrameworkFact, position: int) -> Framework:
+    framework = Framework(
+        code=fact.code,
+        name=fact.name,
+        description=fact.description,
+        level_policy=fact.level_policy,
+        validity_months=fact.validity_months,
+        taxonomy=fact.taxonomy,
+        position=position,
+        proficient_level=2,
+        scale=["Aware", "Trained", "Advanced", "Expert"],
+    )
+    db.session.add(framework)
+    db.session.flush()
+    return framework
+
+
+def _ensure_competency(
+    framework: Framework,
+    fact: CompetencyFact,
+    parent: Competency | None,
+    position: int,
+    known: dict[str, Competency],
+    principles: dict,
+) -> None:
+    competency = known.get(fact.code)
+    if competency is None:
+        competency = Competency(
+            framework_id=framework.id,
+            code=fact.code,
+            name=fact.name,
+            description=fact.description,
+            position=position,
+        )
+        competency.principles = [principles[code] for code in fact.principles]
+        db.session.add(competency)
+        db.session.flush()
+        place_competency(competency, parent)
+        known[fact.code] = competency
+    for index, child in enumerate(fact.children, start=1):
+        _ensure_competency(framework, child, competency, index, known, principles)
+
+
+# --- Framework settings and competencies, edited by HR and administrators ---------------------
+
+MIN_LEVELS, MAX_LEVELS = 2, 10
+LEVEL_NAME_MAX = 60
+FRAMEWORK_CODE_MAX = 64
+NAME_MAX = 200
+DESCRIPTION_MAX = 10_000
+TAXONOMY_MAX = 200
+VALIDITY_MONTHS_MAX = 240
+LEVEL_POLICIES = tuple(policy.value for policy in LevelPolicy)
+
+
+@dataclass(frozen=True)
+class FrameworkSettings:
+    name: str
+    description: str
+    scale: tuple[str, ...]
+    proficient_level: int
+    level_policy: str
+    validity_months: int | None
+
+
+@dataclass(frozen=True)
+class CompetencyDetails:
+    code: str
+    name: str
+    description: str
+    parent_id: int | None
+    principle_codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FrameworkUpdate:
+    framework: Framework
+    changed: bool
+    levels_rebuilt: int | None  # current levels recomputed (the policy or validity changed)
+
+
+def scale_problems(scale: Sequence[str]) -> list[str]:
+    """What is wrong with a list of level names, lowest first (pure)."""
+    problems = []
+    if not MIN_LEVELS <= len(scale) <= MAX_LEVELS:
+        problems.append(f"A scale has {MIN_LEVELS} to {MAX_LEVELS} levels, not {len(scale)}.")
+    if any(not name for name in scale):
+        problems.append("Every level needs a name.")
+    if any("," in name for name in scale):
+        problems.append("Level names cannot contain commas.")
+    if any(len(name) > LEVEL_NAME_MAX for name in scale):
+        problems.append(f"A level name is at most {LEVEL_NAME_MAX} characters.")
+    folded = [name.casefold() for name in scale]
+    repeated = sorted({name for name in scale if folded.count(name.casefold()) > 1})
+    if repeated:
+        problems.append(f"Each level needs its own name: {', '.join(repeated)} is repeated.")
+    return problems
+
+
+def policy_problems(level_policy: str, validity_months: int | None) -> list[str]:
+    """What is wrong with a level policy and its validity period (pure)."""
+    if level_policy not in LEVEL_POLICIES:
+        return [f"Unknown level policy '{level_policy}'; use one of {', '.join(LEVEL_POLICIES)}."]
+    if level_policy == LevelPolicy.HIGHEST_VALID.value:
+        if validity_months is None:
+            return ["The 'highest valid' policy needs a validity period in months."]
+        if not 1 <= validity_months <= VALIDITY_MONTHS_MAX:
+            return [f"The validity period is 1 to {VALIDITY_MONTHS_MAX} months."]
+    elif validity_months is not None:
+        return [
+            "A validity period applies only to the 'highest valid' policy: leave it empty "
+            "or choose that policy."
+        ]
+    return []
+
+
+def settings_problems(settings: FrameworkSettings) -> list[str]:
+    """Every problem with a framework's settings, as messages (pure)."""
+    problems = []
+    if not settings.name:
+        problems.append("A framework needs a name.")
+    elif len(settings.name) > NAME_MAX:
+        problems.append(f"A framework name is at most {NAME_MAX} characters.")
+    if len(settings.description) > DESCRIPTION_MAX:
+        problems.append(f"A description is at most {DESCRIPTION_MAX} characters.")
+    problems += scale_problems(settings.scale)
+    if not 1 <= settings.proficient_level <= len(settings.scale):
+        problems.append(
+            f"The proficient level must be one of the scale's levels (1 to {len(settings.scale)})."
+        )
+    return problems + policy_problems(settings.level_policy, settings.validity_months)
+
+
+def clean_settings(settings: FrameworkSettings) -> FrameworkSettings:
+    return FrameworkSettings(
+        settings.name.strip(),
+        settings.description.strip(),
+        tuple(name.strip() for name in settings.scale),
+        settings.proficient_level,
+        settings.level_policy,
+        settings.validity_months,
+    )
+
+
+def highest_level_in_use(framework: Framework) -> int:
+    """The highest level any evidence, position requirement or question of the framework names:
+    the scale cannot shrink below it."""
+    ids = select(Competency.id).where(Competency.framework_id == framework.id)
+    codes = select(Competency.code).where(Competency.framework_id == framework.id)
+    return max(
+        db.session.scalar(select(func.max(Evidence.level)).where(Evidence.competency_id.in_(ids)))
+        or 0,
+        db.session.scalar(
+            select(func.max(PositionRequirement.required_level)).where(
+                PositionRequirement.competency_id.in_(ids)
+            )
+        )
+        or 0,
+        db.session.scalar(
+            select(func.max(Question.level)).where(Question.competency_code.in_(codes))
+        )
+        or 0,
+    )
+
+
+def _settings_of(framework: Framework) -> dict[str, Any]:
+    return {
+        "name": framework.name,
+        "description": framework.description,
+        "scale": list(framework.scale),
+        "proficient_level": framework.proficient_level,
+        "level_policy": framework.level_policy,
+        "validity_months": framework.validity_months,
+    }
+
+
+def update_framework(
+    framework: Framework, settings: FrameworkSettings, *, actor_id: int | None
+) -> FrameworkUpdate:
+    """Change a framework's name, scale, proficient level and level policy.
+
+    A new policy or validity period recomputes the framework's current levels from evidence
+    in the same transaction, so that the matrix never shows levels made by the old rule.
+    """
+    settings = clean_settings(settings)
+    problems = settings_problems(settings)
+    if problems:
+        raise ValidationError(" ".join(problems))
+    in_use = highest_level_in_use(framework)
+    if len(settings.scale) < in_use:
+        raise ValidationError(
+            f"The scale needs at least {in_use} levels: level {in_use} is already used by "
+            "evidence, position requirements or questions of this framework."
+        )
+    before = _settings_of(framework)
+    rule_changed = (framework.level_policy, framework.validity_months) != (
+        settings.level_policy,
+        settings.validity_months,
+    )
+    framework.name, framework.description = settings.name, settings.description
+    framework.scale = list(settings.scale)
+    framework.proficient_level = settings.proficient_level
+    framework.level_policy, framework.validity_months = (
+        settings.level_policy,
+        settings.validity_months,
+    )
+    db.session.flush()
+    after = _settings_of(framework)
+    if before == after:
+        return FrameworkUpdate(framework, False, None)
+    rebuilt = rebuild_current_levels(framework.id) if rule_changed else None
+    record_audit(
+        AuditAction.FRAMEWORK_UPDATED,
+        actor_id=actor_id,
+        target_type="framework",
+        target_id=framework.id,
+        summary=f"Updated framework {framework.code}"
+        + (f"; {rebuilt} current levels recomputed" if rebuilt is not None else ""),
+        before=before,
+        after=after,
+    )
+    return FrameworkUpdate(framework, True, rebuilt)
+
+
+def tree_order(competencies: Iterable[Competency]) -> list[Competency]:
+    """Parents before their children, siblings by position then code (depth-first)."""
+    children: dict[int | None, list[Competency]] = defaultdict(list)
+    for competency in competencies:
+        children[competency.parent_id].append(competency)
+    ordered: list[Competency] = []
+
+    def visit(parent_id: int | None) -> None:
+        for child in sorted(children.get(parent_id, []), key=lambda c: (c.position, c.code)):
+            ordered.append(child)
+            visit(child.id)
+
+    visit(None)
+    return ordered
+
+
+def competency_tree(framework: Framework) -> list[Competency]:
+    """The framework's competencies in tree order, with their principles loaded."""
+    return tree_order(
+        db.session.scalars(
+            select(Competency)
+            .options(selectinload(Competency.principles))
+            .where(Competency.framework_id == framework.id)
+        )
+    )
+
+
+def get_competency(framework: Framework, competency_id: int) -> Competency:
+    competency = db.session.get(Competency, competency_id)
+    if competency is None or competency.framework_id != framework.id:
+        raise NotFound(f"No competency with id {competency_id} in {framework.name}.")
+    return competency
+
+
+def _competency_record(competency: Competency) -> dict[str, Any]:
+    return {
+        "code": competency.code,
+        "name": competency.name,
+        "description": competency.description,
+        "parent": competency.parent.code if competency.parent else None,
+        "principles": [p.code for p in competency.principles],
+    }
+
+
+def _check_details(details: CompetencyDetails) -> CompetencyDetails:
+    code = details.code.strip().upper()
+    if not COMPETENCY_CODE.match(code):
+        raise ValidationError(
+            "A competency code is 1 to 32 capital letters, digits and hyphens, starting with a "
+            "letter or digit (course modules and questions name competencies by this code)."
+        )
+    name, description = details.name.strip(), details.description.strip()
+    if not name:
+        raise ValidationError("A competency needs a name.")
+    if len(name) > NAME_MAX:
+        raise ValidationError(f"A competency name is at most {NAME_MAX} characters.")
+    if len(description) > DESCRIPTION_MAX:
+        raise ValidationError(f"A description is at most {DESCRIPTION_MAX} characters.")
+    return CompetencyDetails(
+        code, name, description, details.parent_id, tuple(dict.fromkeys(details.principle_codes))
+    )
+
+
+def _references_to_code(code: str) -> int:
+    """How many course modules and questions name a competency code."""
+    modules = db.session.scalar(
+        select(func.count())
+        .select_from(ModuleCompetency)
+        .where(ModuleCompetency.competency_code == code)
+    )
+    questions = db.session.scalar(
+        select(func.count()).select_from(Question).where(Question.competency_code == code)
+    )
+    return (modules or 0) + (questions or 0)
+
+
+def save_competency(
+    framework: Framework,
+    competency: Competency | None,
+    details: CompetencyDetails,
+    *,
+    actor_id: int | None,
+) -> Competency:
+    """Create a competency in `framework` (when `competency` is None) or change one.
+
+    The code is unique across frameworks, and cannot change while course modules or questions
+    name the old one. A new parent moves the competency with its subtree; it goes last among
+    its new siblings.
+    """
+    details = _check_details(details)
+    clash = db.session.scalar(
+        select(Competency).where(
+            Competency.code == details.code, Competency.id != (competency.id if competency else 0)
+        )
+    )
+    if clash is not None:
+        raise Conflict(
+            f"The code {details.code} is already used by {clash.name} "
+            f"({clash.framework.name}); codes are unique across frameworks."
+        )
+    if competency is not None and details.code != competency.code:
+        uses = _references_to_code(competency.code)
+        if uses:
+            raise Conflict(
+                f"The code {competency.code} cannot change: {uses} course module(s) or "
+                "question(s) refer to it."
+            )
+    parent = None
+    if details.parent_id:
+        parent = db.session.get(Competency, details.parent_id)
+        if parent is None or parent.framework_id != framework.id:
+            raise ValidationError("The parent must be a competency of the same framework.")
+        if competency is not None and parent.path.startswith(competency.path):
+            raise ValidationError(
+                "A competency cannot be placed under itself or one of its sub-competencies."
+            )
+    known = principles_by_code()
+    unknown = [code for code in details.principle_codes if code not in known]
+    if unknown:
+        raise ValidationError(f"Unknown reform principle: {', '.join(unknown)}.")
+    creating = competency is None
+    before = None if creating else _competency_record(competency)
+    if creating:
+        competency = Competency(framework_id=framework.id)
+        db.session.add(competency)
+    competency.code, competency.name = details.code, details.name
+    competency.description = details.description
+    competency.principles = [known[code] for code in details.principle_codes]
+    new_parent_id = parent.id if parent else None
+    if creating or competency.parent_id != new_parent_id:
+        _move(framework, competency, parent)
+    competency.parent = parent
+    db.session.flush()
+    after = _competency_record(competency)
+    if before != after:
+        record_audit(
+            AuditAction.COMPETENCY_CREATED if creating else AuditAction.COMPETENCY_UPDATED,
+            actor_id=actor_id,
+            target_type="competency",
+            target_id=competency.id,
+            summary=f"{'Created' if creating else 'Updated'} competency {competency.code} "
+            f"in {framework.code}",
+            before=before,
+            after=after,
+        )
+    return competency
+
+
+def _move(framework: Framework, competency: Competency, parent: Competency | None) -> None:
+    """Place a competency last under `parent`, carrying its subtree's paths along."""
+    siblings = db.session.scalars(
+        select(Competency.position).where(
+            Competency.framework_id == framework.id,
+            Competency.parent_id.is_(None) if parent is None else Competency.parent_id == parent.id,
+            Competency.id != (competency.id or 0),
+        )
+    ).all()
+    competency.position = max(siblings, default=0) + 1
+    db.session.flush()
+    old_path, old_depth = competency.path, competency.depth
+    place_competency(competency, parent)
+    if old_path != "/" and old_path != competency.path:
+        descendants = db.session.scalars(
+            select(Competency).where(
+                Competency.framework_id == framework.id,
+                Competency.path.startswith(old_path, autoescape=True),
+                Competency.id != competency.id,
+            )
+        )
+        for descendant in descendants:
+            descendant.path = competency.path + descendant.path[len(old_path) :]
+            descendant.depth += competency.depth - old_depth

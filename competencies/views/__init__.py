@@ -1,0 +1,1 @@
+"""Pages of the competencies feature, one module per area."""

@@ -1,0 +1,1 @@
+"""The pages of the courses feature, one blueprint per audience."""

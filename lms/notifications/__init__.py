@@ -1,0 +1,1 @@
+"""In-app notifications for users (reminders and the like), and their count in the header."""

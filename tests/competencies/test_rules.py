@@ -1,0 +1,200 @@
+"""The pure level rules: what an attempt demonstrates, and how evidence becomes a level."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+import pytest
+from dateutil.relativedelta import relativedelta
+
+from competencies.rules import (
+    EvidencePoint,
+    LevelState,
+    demonstrated_levels,
+    gap,
+    has_lapsed,
+    level_from_evidence,
+    next_level,
+)
+
+T0 = datetime(2024, 1, 15, 9, 0)
+POLICIES = ("highest", "latest", "highest_valid")
+
+
+def results(code: str, marks: dict[int, list[float]]) -> list[dict]:
+    return [
+        {"competency_code": code, "level": level, "fraction": fraction}
+        for level, fractions in marks.items()
+        for fraction in fractions
+    ]
+
+
+def at_boundary(level: int, *, just_below: bool = False) -> dict[int, list[float]]:
+    """Every question below `level` right, and exactly 80% of the marks up to `level` (or a
+    hair less): 5 questions per lower level, 10 at `level`."""
+    marks = {lower: [1.0] * 5 for lower in range(1, level)}
+    right = 8 - (level - 1)  # (5 * (level - 1) + right) / (5 * (level - 1) + 10) == 0.8
+    at_level = [1.0] * right + [0.0] * (10 - right)
+    if just_below:
+        at_level[0] = 0.99
+    marks[level] = at_level
+    return marks
+
+
+@pytest.mark.parametrize("level", [1, 2, 3, 4])
+def test_exactly_80_percent_up_to_a_level_demonstrates_it(level):
+    assert demonstrated_levels(results("OPS-VAL", at_boundary(level))) == {"OPS-VAL": level}
+
+
+@pytest.mark.parametrize("level", [1, 2, 3, 4])
+def test_a_hair_under_80_percent_demonstrates_only_the_level_below(level):
+    marks = at_boundary(level, just_below=True)
+    assert demonstrated_levels(results("OPS-VAL", marks)) == {"OPS-VAL": level - 1}
+
+
+def test_failing_harder_questions_keeps_the_level_reached():
+    marks = {1: [1.0, 1.0, 1.0, 1.0], 2: [1.0, 1.0], 3: [0.0, 0.0, 0.0, 0.0]}
+    # Up to 2: 6/6; up to 3: 6/10.
+    assert demonstrated_levels(results("P-INT", marks)) == {"P-INT": 2}
+
+
+def test_a_level_needs_at_least_one_question_of_that_level():
+    marks = {1: [1.0] * 10}
+    assert demonstrated_levels(results("P-INT", marks)) == {"P-INT": 1}
+
+
+def test_competencies_are_judged_apart_and_untagged_questions_ignored():
+    mixed = results("P-INT", {1: [1.0, 1.0], 2: [1.0]}) + results("P-TRA", {1: [0.5, 0.5]})
+    mixed.append({"competency_code": None, "level": 4, "fraction": 1.0})
+    assert demonstrated_levels(mixed) == {"P-INT": 2, "P-TRA": 0}
+
+
+def test_an_attempt_without_tagged_questions_demonstrates_nothing():
+    assert demonstrated_levels([{"competency_code": "", "level": 1, "fraction": 1.0}]) == {}
+
+
+# --- level_from_evidence ------------------------------------------------------------------------
+
+SEQUENCE = [
+    EvidencePoint(2, T0),
+    EvidencePoint(3, T0 + timedelta(days=30)),
+    EvidencePoint(1, T0 + timedelta(days=60)),
+    EvidencePoint(3, T0 + timedelta(days=400)),
+    EvidencePoint(1, T0 + timedelta(days=500)),
+]
+NOW = T0 + timedelta(days=600)
+
+
+def test_no_evidence_gives_no_level():
+    for policy in POLICIES:
+        assert level_from_evidence([], policy, 12, NOW) is None
+
+
+def test_highest_keeps_the_first_time_the_best_level_was_shown():
+    shuffled = list(reversed(SEQUENCE))
+    assert level_from_evidence(shuffled, "highest", None, NOW) == LevelState(
+        3, T0 + timedelta(days=30)
+    )
+
+
+def test_latest_takes_the_most_recent_evidence_even_when_lower():
+    assert level_from_evidence(SEQUENCE, "latest", None, NOW) == LevelState(
+        1, T0 + timedelta(days=500)
+    )
+
+
+def test_latest_breaks_a_tie_in_time_by_the_order_given():
+    tied = [EvidencePoint(3, T0), EvidencePoint(1, T0)]
+    assert level_from_evidence(tied, "latest", None, NOW).level == 1
+
+
+def test_highest_valid_counts_only_evidence_within_the_validity_period():
+    # 12 months before NOW is day 235: the level-3 evidence of day 30 has lapsed, day 400 has not.
+    state = level_from_evidence(SEQUENCE, "highest_valid", 12, NOW)
+    shown = T0 + timedelta(days=400)
+    assert state == LevelState(3, shown, shown + relativedelta(months=12))
+    # Six months later the day-400 evidence lapses too; only day 500's level 1 remains.
+    later = shown + relativedelta(months=12) + timedelta(days=1)
+    last = T0 + timedelta(days=500)
+    assert level_from_evidence(SEQUENCE, "highest_valid", 12, later) == LevelState(
+        1, last, last + relativedelta(months=12)
+    )
+
+
+def test_highest_valid_takes_the_newest_of_equal_best_levels():
+    points = [EvidencePoint(2, T0), EvidencePoint(2, T0 + timedelta(days=10))]
+    state = level_from_evidence(points, "highest_valid", 6, T0 + timedelta(days=20))
+    assert state.achieved_at == T0 + timedelta(days=10)
+
+
+def test_highest_valid_evidence_still_counts_on_the_day_it_lapses():
+    expiry = T0 + relativedelta(months=6)
+    points = [EvidencePoint(2, T0)]
+    assert level_from_evidence(points, "highest_valid", 6, expiry).level == 2
+    lapsed = level_from_evidence(points, "highest_valid", 6, expiry + timedelta(seconds=1))
+    assert lapsed == LevelState(0, T0)
+
+
+def test_without_a_validity_period_highest_valid_never_lapses():
+    state = level_from_evidence(SEQUENCE, "highest_valid", None, NOW + timedelta(days=9999))
+    assert (state.level, state.expires_at) == (3, None)
+
+
+def test_has_lapsed_and_gap():
+    state = LevelState(2, T0, T0 + timedelta(days=1))
+    assert not has_lapsed(state, T0 + timedelta(days=1))
+    assert has_lapsed(state, T0 + timedelta(days=1, seconds=1))
+    assert not has_lapsed(LevelState(2, T0), NOW) and not has_lapsed(None, NOW)
+    assert (gap(3, 1), gap(2, 2), gap(1, 4)) == (2, 0, 0)
+
+
+# --- next_level agrees with level_from_evidence -------------------------------------------------
+
+
+def random_sequence(rng: random.Random, length: int, max_gap_days: int) -> list[EvidencePoint]:
+    at, points = T0, []
+    for _ in range(length):
+        # Some evidence arrives at the same moment (one attempt, several competencies).
+        at += timedelta(days=rng.choice([0, 0, 1, 3, 30, 90]) if max_gap_days else 0)
+        at += timedelta(days=rng.randint(0, max_gap_days), minutes=rng.randint(0, 1))
+        points.append(EvidencePoint(rng.randint(0, 4), at))
+    return points
+
+
+def incremental(points, policy, validity_months):
+    """What the evidence service does: one step per new piece of evidence, a rebuild from all
+    evidence when the current level has lapsed."""
+    state, seen, states = None, [], []
+    for point in points:
+        seen.append(point)
+        if has_lapsed(state, point.at):
+            state = level_from_evidence(seen, policy, validity_months, point.at)
+        else:
+            state = next_level(state, point, policy, validity_months)
+        states.append(state)
+    return states
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+@pytest.mark.parametrize("validity_months", [None, 6, 24])
+def test_next_level_agrees_with_level_from_evidence_on_random_sequences(policy, validity_months):
+    rng = random.Random(f"{policy}-{validity_months}")
+    for _ in range(300):
+        points = random_sequence(rng, rng.randint(1, 25), max_gap_days=rng.choice([0, 20, 200]))
+        states = incremental(points, policy, validity_months)
+        for count, state in enumerate(states, start=1):
+            now = points[count - 1].at
+            expected = level_from_evidence(points[:count], policy, validity_months, now)
+            assert state == expected, (policy, validity_months, points[:count])
+
+
+@pytest.mark.parametrize("policy", ["highest", "latest"])
+def test_next_level_alone_matches_when_nothing_can_lapse(policy):
+    rng = random.Random(policy)
+    for _ in range(300):
+        points = random_sequence(rng, rng.randint(1, 25), max_gap_days=400)
+        state = None
+        for count, point in enumerate(points, start=1):
+            state = next_level(state, point, policy, 12)
+            assert state == level_from_evidence(points[:count], policy, 12, point.at)

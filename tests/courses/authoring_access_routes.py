@@ -1,0 +1,149 @@
+"""The authoring pages' routes and what each role gets from them (see tests/access_table.py).
+
+Only trainers reach /author, and here the trainer walking belongs to the course's training
+unit (tests/courses/test_authoring_access.py covers trainers of another unit). A POST carrying
+nothing but the CSRF token is refused with the form's errors (400), except the two actions that
+need no field: deleting an item and taking a question out of the archive.
+"""
+
+from __future__ import annotations
+
+from courses.services import authoring
+from courses.services.principles import ensure_principles
+from courses.services.questions import QuestionInput, save_question
+from lms.accounts.models import User
+from tests.access_table import RouteTable, statuses
+
+TRAINER = frozenset({"trainer"})
+TRAINER_PAGE = statuses(302, 403, 200, 403, 403)
+TRAINER_REFUSED = statuses(302, 403, 400, 403, 403)
+TRAINER_REDIRECT = statuses(302, 403, 302, 403, 403)
+COURSE = "/author/courses/<int:course_id>"
+
+
+def create_objects(users: dict[str, User]) -> dict[str, int | str]:
+    """A draft course of the trainer's unit: a module with a lesson, a quiz, an item to
+    delete, and one question."""
+    ensure_principles()
+    course = authoring.create_course(
+        authoring.CourseDetails("AUTH-1", "Authoring course", "Every authoring page."),
+        training_unit_id=users["trainer"].unit_id,
+    )
+    module = authoring.add_module(course, "Module 1", ["P-INT"], [])
+    lesson = authoring.add_lesson(module, "Lesson 1", "Integrity **first**.")
+    quiz = authoring.add_quiz(module, "Quiz", authoring.QuizSettings())
+    doomed = authoring.add_lesson(module, "To delete", "Going.")
+    question = save_question(
+        course,
+        None,
+        QuestionInput(qtype="true_false", text="True?", level=1, data={"answer": True}),
+    )
+    return {
+        "a_course": course.id,
+        "a_module": module.id,
+        "a_lesson": lesson.id,
+        "a_quiz": quiz.id,
+        "a_doomed": doomed.id,
+        "a_question": question.id,
+    }
+
+
+C = "/author/courses/{a_course}"
+
+TABLE = RouteTable(
+    routes={
+        ("GET", "/author/courses"): ("/author/courses", TRAINER_PAGE),
+        ("GET", "/author/courses/new"): ("/author/courses/new", TRAINER_PAGE),
+        ("POST", "/author/courses/new"): ("/author/courses/new", TRAINER_REFUSED),
+        ("GET", COURSE): (C, TRAINER_PAGE),
+        ("GET", f"{COURSE}/details"): (f"{C}/details", TRAINER_PAGE),
+        ("POST", f"{COURSE}/details"): (f"{C}/details", TRAINER_REFUSED),
+        ("POST", f"{COURSE}/status"): (f"{C}/status", TRAINER_REFUSED),
+        ("POST", f"{COURSE}/modules/<int:module_id>/move"): (
+            f"{C}/modules/{{a_module}}/move",
+            TRAINER_REFUSED,
+        ),
+        ("POST", f"{COURSE}/items/<int:item_id>/move"): (
+            f"{C}/items/{{a_lesson}}/move",
+            TRAINER_REFUSED,
+        ),
+        ("POST", f"{COURSE}/items/<int:item_id>/delete"): (
+            f"{C}/items/{{a_doomed}}/delete",
+            TRAINER_REDIRECT,
+        ),
+        ("GET", f"{COURSE}/modules/new"): (f"{C}/modules/new", TRAINER_PAGE),
+        ("POST", f"{COURSE}/modules/new"): (f"{C}/modules/new", TRAINER_REFUSED),
+        ("GET", f"{COURSE}/modules/<int:module_id>"): (f"{C}/modules/{{a_module}}", TRAINER_PAGE),
+        ("POST", f"{COURSE}/modules/<int:module_id>"): (
+            f"{C}/modules/{{a_module}}",
+            TRAINER_REFUSED,
+        ),
+        ("GET", f"{COURSE}/modules/<int:module_id>/lessons/new"): (
+            f"{C}/modules/{{a_module}}/lessons/new",
+            TRAINER_PAGE,
+        ),
+        ("POST", f"{COURSE}/modules/<int:module_id>/lessons/new"): (
+            f"{C}/modules/{{a_module}}/lessons/new",
+            TRAINER_REFUSED,
+        ),
+        ("GET", f"{COURSE}/lessons/<int:item_id>"): (f"{C}/lessons/{{a_lesson}}", TRAINER_PAGE),
+        ("POST", f"{COURSE}/lessons/<int:item_id>"): (
+            f"{C}/lessons/{{a_lesson}}",
+            TRAINER_REFUSED,
+        ),
+        ("GET", f"{COURSE}/images"): (f"{C}/images", TRAINER_PAGE),
+        ("POST", f"{COURSE}/images"): (f"{C}/images", TRAINER_REFUSED),
+        ("GET", f"{COURSE}/modules/<int:module_id>/quizzes/new"): (
+            f"{C}/modules/{{a_module}}/quizzes/new",
+            TRAINER_PAGE,
+        ),
+        ("POST", f"{COURSE}/modules/<int:module_id>/quizzes/new"): (
+            f"{C}/modules/{{a_module}}/quizzes/new",
+            TRAINER_REFUSED,
+        ),
+        ("GET", f"{COURSE}/quizzes/<int:item_id>"): (f"{C}/quizzes/{{a_quiz}}", TRAINER_PAGE),
+        ("POST", f"{COURSE}/quizzes/<int:item_id>"): (
+            f"{C}/quizzes/{{a_quiz}}",
+            TRAINER_REFUSED,
+        ),
+        ("GET", f"{COURSE}/questions"): (f"{C}/questions", TRAINER_PAGE),
+        ("GET", f"{COURSE}/questions/new"): (f"{C}/questions/new", TRAINER_PAGE),
+        ("POST", f"{COURSE}/questions/new"): (f"{C}/questions/new", TRAINER_REFUSED),
+        ("GET", f"{COURSE}/questions/<int:question_id>"): (
+            f"{C}/questions/{{a_question}}",
+            TRAINER_PAGE,
+        ),
+        ("POST", f"{COURSE}/questions/<int:question_id>"): (
+            f"{C}/questions/{{a_question}}",
+            TRAINER_REFUSED,
+        ),
+        ("POST", f"{COURSE}/questions/<int:question_id>/archive"): (
+            f"{C}/questions/{{a_question}}/archive",
+            TRAINER_REDIRECT,
+        ),
+        ("GET", f"{COURSE}/preview"): (f"{C}/preview", TRAINER_PAGE),
+        ("GET", f"{COURSE}/export"): (f"{C}/export", TRAINER_PAGE),
+        ("GET", "/author/import"): ("/author/import", TRAINER_PAGE),
+        ("POST", "/author/import"): ("/author/import", TRAINER_REFUSED),
+    },
+    endpoint_rules={
+        "authoring.courses": TRAINER,
+        "authoring.edit_course": TRAINER,
+        "authoring.outline": TRAINER,
+        "authoring.set_status": TRAINER,
+        "authoring.move_module": TRAINER,
+        "authoring.move_item": TRAINER,
+        "authoring.delete_item": TRAINER,
+        "authoring.edit_module": TRAINER,
+        "authoring.edit_lesson": TRAINER,
+        "authoring.images": TRAINER,
+        "authoring.edit_quiz": TRAINER,
+        "authoring.question_bank": TRAINER,
+        "authoring.edit_question": TRAINER,
+        "authoring.archive_question": TRAINER,
+        "authoring.preview": TRAINER,
+        "authoring.export": TRAINER,
+        "authoring.import_course": TRAINER,
+    },
+    create_objects=create_objects,
+)
