@@ -6,12 +6,12 @@
 Starts what a production deployment runs, on this machine only: a redis-server on a free
 loopback port in a temporary folder (the broker) and `celery -A tasks.worker worker` (prefork,
 concurrency 2, as `bin/run`), on a temporary SQLite database (WAL, as the embedded default)
-whose schema the run builds itself. It writes N officers and one certificate request each for
-a course aligned to principles and competencies, warms the worker up on a few certificates
-(fonts and key loaded once per process), then sends the N jobs and times until every
-certificate is issued: rendered PDF (shaped text, QR code), signed Open Badges credential,
-stored. Prints one JSON line, including the duplicates and missing certificates (both must
-be 0). Needs `redis-server` (Debian package redis-server).
+that the run migrates itself (`flask db upgrade`). It writes N officers and one certificate
+request each for a course aligned to principles and competencies, warms the worker up on a
+few certificates (fonts and key loaded once per process), then sends the N jobs and times
+until every certificate is issued: rendered PDF (shaped text, QR code), signed Open Badges
+credential, stored. Prints one JSON line, including the duplicates and missing certificates
+(both must be 0). Needs `redis-server` (Debian package redis-server).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import flask_migrate  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from competencies.services.frameworks import ensure_default_frameworks  # noqa: E402
@@ -115,6 +116,24 @@ def start_worker(folder: Path, database_url: str, redis_url: str, concurrency: i
     )
 
 
+def process_tree_cpu_seconds(root_pid: int) -> float:
+    """User + system CPU time of a process and its children so far (Linux /proc): the work
+    the worker did, whatever else the machine was running."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, parent = int(entry.name), int(fields[1])
+        if pid == root_pid or parent == root_pid:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def seed(count: int) -> tuple[list[int], int]:
     """A training centre, a published course (three modules, principles and competencies),
     and `count` + WARM_UP officers with a pending request each. Returns the request ids."""
@@ -157,9 +176,7 @@ def seed(count: int) -> tuple[list[int], int]:
     db.session.execute(insert(UserRole), [{"user_id": i, "role": "officer"} for i in user_ids])
     now = utcnow()
     requests = db.session.execute(
-        insert(CertificateRequest).returning(
-            CertificateRequest.id, sort_by_parameter_order=True
-        ),
+        insert(CertificateRequest).returning(CertificateRequest.id, sort_by_parameter_order=True),
         [
             {"user_id": i, "course_id": course.id, "last_queued_at": now, "created_at": now}
             for i in user_ids
@@ -203,7 +220,7 @@ def main() -> None:
             },
         )
         with app.app_context():
-            db.create_all()
+            flask_migrate.upgrade()  # as a deployment does
             request_ids, course_id = seed(options.n)
             celery = app.extensions["celery"]
             worker = start_worker(folder, database_url, redis_url, options.concurrency)
@@ -213,11 +230,13 @@ def main() -> None:
             wait_for(WARM_UP, worker, folder / "worker.log")
             warm_up_seconds = time.perf_counter() - warm_started
 
+            cpu_before = process_tree_cpu_seconds(worker.pid)
             started = time.perf_counter()
             for request_id in request_ids[WARM_UP:]:
                 celery.send_task(ISSUE_TASK, args=[request_id])
             wait_for(WARM_UP + options.n, worker, folder / "worker.log")
             seconds = time.perf_counter() - started
+            worker_cpu = process_tree_cpu_seconds(worker.pid) - cpu_before
 
             per_pair = db.session.execute(
                 select(Certificate.user_id, func.count(Certificate.id))
@@ -252,6 +271,10 @@ def main() -> None:
                 "broker": "redis-server",
                 "database": "sqlite (WAL)",
                 "warm_up_seconds": round(warm_up_seconds, 2),
+                # CPU the worker spent per certificate: with the machine to itself, two pool
+                # processes issue at most about 2000 / this many a second.
+                "worker_cpu_ms_per_certificate": round(1000 * worker_cpu / options.n, 1),
+                "load_average_1min": round(os.getloadavg()[0], 2),
                 "pdf_bytes_mean": round(pdf_bytes or 0),
                 "credential_bytes_mean": round(jwt_bytes or 0),
                 "cpus": os.cpu_count(),

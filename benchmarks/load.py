@@ -1,32 +1,39 @@
 """Load benchmark: the platform under gunicorn on loopback, driven by simulated users.
 
     .venv/bin/python benchmarks/load.py                      # about two minutes
-    .venv/bin/python benchmarks/load.py --duration 5         # a quick look
+    .venv/bin/python benchmarks/load.py --duration 5         # a quicker look
     .venv/bin/python benchmarks/load.py --officers 500 --lesson-users 100 --threads 8
 
 Builds a temporary instance (SQLite in WAL mode, as the embedded default): `flask db upgrade`,
 `flask demo load` (the demo administration, catalogue and progress), then generated officers
-until --officers of them have not yet attempted the benchmark's quiz (a published catalogue
-course's final quiz). Starts gunicorn (2 workers) on 127.0.0.1 and a free port, with
-SECRET_KEY and PUBLIC_BASE_URL set in its environment, waits until it answers, and drives it
-with an asyncio client (aiohttp). Each simulated user has a cookie jar of its own and
-connects from an address of its own in 127.0.0.0/8, as officers at many posts would: the
-per-address limit on the sign-in form stays on, as in production.
+until --officers of them have not yet attempted the benchmark's quiz (the final quiz of a
+published catalogue course). Starts gunicorn (2 workers, gthread with 4 threads each: see
+README.md, Benchmarks) on 127.0.0.1 and a free port, with SECRET_KEY and PUBLIC_BASE_URL set
+in its environment, waits until it answers, and drives it with an asyncio client (aiohttp).
+Each simulated user has a cookie jar of its own and connects from an address of its own in
+127.0.0.0/8, as officers at many posts would: the per-address limit on the sign-in form stays
+on, as in production.
 
 Scenarios, one JSON line each on standard output (progress goes to standard error):
 
-- trivial: GET /healthz (no database, no template) by --lesson-users concurrent users for
-  --duration seconds; the baseline the lesson reads are compared with.
+- trivial: GET /healthz (no database, no template) by --lesson-users users for --duration
+  seconds, each sending its next request when the last one is answered: the baseline.
 - login_storm: every officer signs in at once (GET /login, POST /login with the CSRF token).
 - exam_rush: the same officers, signed in and on the quiz page, all press Start at once:
-  POST start → GET the attempt page → POST the answers. Per step figures in "steps".
-- lesson_reads: --lesson-users officers reading lessons (each view records progress).
+  POST start → GET the attempt page → POST the answers; per step figures in "steps".
+- exam_wave: the same again (their second attempt), Start pressed at even intervals over
+  --wave-seconds, as an exam room does when the exam opens.
+- lesson_reads: --lesson-users officers reading lessons (each view records progress), for
+  --duration seconds; "vs_trivial" is its throughput over the trivial page's.
 - hr_matrix: --matrix-users HR sessions loading the skill-gap matrix.
 
 Each line: requests, errors (a status other than 2xx/3xx, a redirect to the wrong place, an
-exception or a timeout), p50/p95/p99 latency in ms and throughput in requests per second.
-Request counts and time are bounded; everything started is stopped (the gunicorn process
-group) and the temporary folder removed, also on Ctrl-C.
+exception or a timeout), p50/p95/p99 latency in ms, throughput in requests per second, and the
+CPU time per request of the server (gunicorn's process group) and of this driver: the machine
+is shared, and CPU per request does not change with how busy it is. A last "summary" line
+says which targets were met and how the exam attempts ended (every one graded, read back from
+the database). Request counts and time are bounded; everything started is stopped (the
+gunicorn process group) and the temporary folder removed, also on Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
@@ -65,6 +72,7 @@ BENCH_EMAIL = "bench.officer{n}@customs.example"
 START_TIMEOUT_SECONDS = 60.0
 REQUEST_TIMEOUT_SECONDS = 120.0
 MAX_REQUESTS_PER_SCENARIO = 200_000
+OPTIONAL_SCENARIOS = ("exam_rush", "lesson_reads", "hr_matrix")
 TARGETS = {
     "errors": 0,
     "exam_start_p95_ms": 500.0,
@@ -81,14 +89,33 @@ TEXT_ANSWER = re.compile(r'<input type="text"[^>]*name="(answer-q\d+)"')
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--officers", type=int, default=300, help="officers in the rush")
-    parser.add_argument("--duration", type=float, default=20.0, help="seconds per timed read")
+    parser.add_argument("--duration", type=float, default=15.0, help="seconds per timed read")
     parser.add_argument("--lesson-users", type=int, default=50)
     parser.add_argument("--matrix-users", type=int, default=4)
+    parser.add_argument(
+        "--wave-seconds",
+        type=float,
+        default=10.0,
+        help="exam_wave: the officers press Start at even intervals over this many seconds",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
         "--worker-class", default="gthread", choices=("sync", "gthread"), help="gunicorn's"
     )
     parser.add_argument("--threads", type=int, default=4, help="per worker (gthread)")
+    parser.add_argument(
+        "--no-reuse-port",
+        dest="reuse_port",
+        action="store_false",
+        help="one listening socket shared by the workers, instead of one each (SO_REUSEPORT)",
+    )
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=OPTIONAL_SCENARIOS,
+        help="leave a scenario out (repeatable); the baseline and the sign-ins always run",
+    )
     parser.add_argument("--seed", type=int, default=20_261_126)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
@@ -275,6 +302,8 @@ def start_gunicorn(
         str(args.workers),
         "--worker-class",
         args.worker_class,
+        "--graceful-timeout",
+        "5",
         "--log-level",
         "warning",
         "--error-logfile",
@@ -282,6 +311,8 @@ def start_gunicorn(
     ]
     if args.worker_class == "gthread":
         command += ["--threads", str(args.threads)]
+    if args.reuse_port:
+        command += ["--reuse-port"]
     with log.open("ab") as output:
         process = subprocess.Popen(
             [*command, "wsgi:app"],
@@ -367,7 +398,9 @@ class User:
         self.http = aiohttp.ClientSession(
             base_url=base,
             cookie_jar=aiohttp.CookieJar(unsafe=True),  # cookies from an IP-address host
-            connector=aiohttp.TCPConnector(limit=2, local_addr=(address, 0)),
+            # Idle connections are closed before the server's keep-alive (2 s) runs out, so a
+            # request never goes out on a connection the server is closing.
+            connector=aiohttp.TCPConnector(limit=2, local_addr=(address, 0), keepalive_timeout=1.0),
             timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_SECONDS),
         )
         self.token = ""
@@ -455,6 +488,57 @@ async def closed_loop(
     return recorder, time.perf_counter() - started
 
 
+def process_group_cpu(group: int) -> dict[int, float]:
+    """User + system CPU seconds of each process in a process group, by pid (Linux /proc;
+    empty where that cannot be read)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found: dict[int, float] = {}
+    try:
+        entries = [entry for entry in os.listdir("/proc") if entry.isdigit()]
+    except OSError:
+        return found
+    for entry in entries:
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[2]) == group:  # pgrp; utime and stime follow at 11 and 12
+            found[int(entry)] = (int(fields[11]) + int(fields[12])) / ticks
+    return found
+
+
+class CpuMeter:
+    """CPU time spent per request by the server (gunicorn's process group) and by this
+    driver, from `mark()` to `per_request()`: what a scenario costs, however busy the machine
+    was with other work; and how the work was shared between the workers."""
+
+    def __init__(self, group: int) -> None:
+        self.group = group
+        self.server: dict[int, float] = {}
+        self.client = 0.0
+
+    def mark(self) -> None:
+        self.server = process_group_cpu(self.group)
+        self.client = time.process_time()
+
+    def per_request(self, requests: int) -> dict[str, Any]:
+        now = process_group_cpu(self.group)
+        client = time.process_time() - self.client
+        used = {pid: seconds - self.server.get(pid, 0.0) for pid, seconds in now.items()}
+        workers = sorted(
+            (seconds for pid, seconds in used.items() if pid != self.group), reverse=True
+        )
+        if not requests or not now:
+            return {"server_cpu_ms_per_request": None, "client_cpu_ms_per_request": None}
+        return {
+            "server_cpu_ms_per_request": round(sum(used.values()) * 1000 / requests, 2),
+            "client_cpu_ms_per_request": round(client * 1000 / requests, 2),
+            # Each worker's share of the workers' CPU time: [0.5, 0.5] is an even split.
+            "worker_cpu_shares": [round(w / (sum(workers) or 1), 2) for w in workers],
+        }
+
+
 def line(scenario: str, concurrency: int, recorder: Recorder, seconds: float, **extra) -> dict:
     return {
         "scenario": scenario,
@@ -471,13 +555,13 @@ def emit(result: dict) -> None:
     print(json.dumps(result, ensure_ascii=False), flush=True)
 
 
-async def drive(base: str, plan: Plan, args: argparse.Namespace) -> list[dict]:
+async def drive(base: str, plan: Plan, args: argparse.Namespace, meter: CpuMeter) -> list[dict]:
     rng = random.Random(args.seed)
     officers = [
         User(base, n, email, OFFICER_PASSWORD) for n, email in enumerate(plan.officer_emails)
     ]
-    visitors = [User(base, 5_000 + n) for n in range(args.lesson_users)]
-    hr_sessions = [User(base, 10_000 + n, HR_EMAIL, HR_PASSWORD) for n in range(args.matrix_users)]
+    visitors = [User(base, 100_000 + n) for n in range(args.lesson_users)]
+    hr_sessions = [User(base, 200_000 + n, HR_EMAIL, HR_PASSWORD) for n in range(args.matrix_users)]
     quiz_path = f"/courses/{plan.course_id}/items/{plan.quiz_item_id}"
     lesson_paths = [f"/courses/{plan.course_id}/items/{item}" for item in plan.lesson_item_ids]
     results: list[dict] = []
@@ -487,15 +571,26 @@ async def drive(base: str, plan: Plan, args: argparse.Namespace) -> list[dict]:
         await asyncio.gather(*(visitor.call(warm, "GET", "/login") for visitor in visitors))
 
         say(f"trivial page: {len(visitors)} users for {args.duration:g} s ...")
+        meter.mark()
         trivial, seconds = await closed_loop(
             visitors, args.duration, lambda user, rec, _: user.call(rec, "GET", "/healthz")
         )
         trivial_rps = trivial.requests / seconds
-        results.append(line("trivial", len(visitors), trivial, seconds, path="/healthz"))
+        results.append(
+            line(
+                "trivial",
+                len(visitors),
+                trivial,
+                seconds,
+                path="/healthz",
+                **meter.per_request(trivial.requests),
+            )
+        )
         emit(results[-1])
 
         say(f"login storm: {len(officers)} officers at once ...")
         storm = Recorder()
+        meter.mark()
         started = time.perf_counter()
         signed = await asyncio.gather(*(officer.sign_in(storm) for officer in officers))
         seconds = time.perf_counter() - started
@@ -506,47 +601,86 @@ async def drive(base: str, plan: Plan, args: argparse.Namespace) -> list[dict]:
                 storm,
                 seconds,
                 logins_per_s=round(len(officers) / seconds, 1),
+                **meter.per_request(storm.requests),
             )
         )
         emit(results[-1])
         signed_in = [officer for officer, ok in zip(officers, signed, strict=True) if ok]
 
-        say(f"exam rush: {len(signed_in)} officers start and submit at once ...")
-        results.append(await exam_rush(signed_in, quiz_path, rng))
-        emit(results[-1])
+        if "exam_rush" not in args.skip:
+            say(f"exam rush: {len(signed_in)} officers start and submit at once ...")
+            results.append(await exam_rush("exam_rush", signed_in, quiz_path, rng, meter))
+            emit(results[-1])
+            say(
+                f"exam wave: the same officers start their second attempt over "
+                f"{args.wave_seconds:g} s ..."
+            )
+            results.append(
+                await exam_rush(
+                    "exam_wave", signed_in, quiz_path, rng, meter, spread=args.wave_seconds
+                )
+            )
+            emit(results[-1])
 
-        readers = signed_in[: args.lesson_users]
-        say(f"lesson reads: {len(readers)} officers for {args.duration:g} s ...")
+        if "lesson_reads" not in args.skip:
+            readers = signed_in[: args.lesson_users]
+            say(f"lesson reads: {len(readers)} officers for {args.duration:g} s ...")
 
-        async def read_lesson(user: User, recorder: Recorder, count: int) -> None:
-            path = lesson_paths[(user.number + count) % len(lesson_paths)]
-            await user.call(recorder, "GET", path)
+            async def read_lesson(user: User, recorder: Recorder, count: int) -> None:
+                path = lesson_paths[(user.number + count) % len(lesson_paths)]
+                await user.call(recorder, "GET", path)
 
-        lessons, seconds = await closed_loop(readers, args.duration, read_lesson)
-        ratio = (lessons.requests / seconds) / trivial_rps
-        results.append(
-            line("lesson_reads", len(readers), lessons, seconds, vs_trivial=round(ratio, 2))
-        )
-        emit(results[-1])
+            meter.mark()
+            lessons, seconds = await closed_loop(readers, args.duration, read_lesson)
+            ratio = (lessons.requests / seconds) / trivial_rps
+            results.append(
+                line(
+                    "lesson_reads",
+                    len(readers),
+                    lessons,
+                    seconds,
+                    vs_trivial=round(ratio, 2),
+                    **meter.per_request(lessons.requests),
+                )
+            )
+            emit(results[-1])
 
-        say(f"HR matrix: {len(hr_sessions)} sessions for {args.duration:g} s ...")
-        signing = Recorder()
-        await asyncio.gather(*(hr.sign_in(signing) for hr in hr_sessions))
-        matrix, seconds = await closed_loop(
-            hr_sessions, args.duration, lambda user, rec, _: user.call(rec, "GET", "/matrix")
-        )
-        matrix.errors += signing.errors
-        matrix.samples += signing.samples
-        results.append(line("hr_matrix", len(hr_sessions), matrix, seconds, path="/matrix"))
-        emit(results[-1])
+        if "hr_matrix" not in args.skip:
+            say(f"HR matrix: {len(hr_sessions)} sessions for {args.duration:g} s ...")
+            signing = Recorder()
+            await asyncio.gather(*(hr.sign_in(signing) for hr in hr_sessions))
+            meter.mark()
+            matrix, seconds = await closed_loop(
+                hr_sessions, args.duration, lambda user, rec, _: user.call(rec, "GET", "/matrix")
+            )
+            matrix.errors += signing.errors
+            matrix.samples += signing.samples
+            results.append(
+                line(
+                    "hr_matrix",
+                    len(hr_sessions),
+                    matrix,
+                    seconds,
+                    path="/matrix",
+                    **meter.per_request(matrix.requests),
+                )
+            )
+            emit(results[-1])
     finally:
         await asyncio.gather(*(user.close() for user in officers + visitors + hr_sessions))
     return results
 
 
-async def exam_rush(officers: list[User], quiz_path: str, rng: random.Random) -> dict:
-    """Every officer is on the quiz page (not measured); then all start at once, open the
-    attempt and submit their answers."""
+async def exam_rush(
+    name: str,
+    officers: list[User],
+    quiz_path: str,
+    rng: random.Random,
+    meter: CpuMeter,
+    spread: float = 0.0,
+) -> dict:
+    """Every officer is on the quiz page (not measured); then all press Start at once, or at
+    even intervals over `spread` seconds, open the attempt and submit their answers."""
     opening = Recorder()
     pages = await asyncio.gather(*(o.call(opening, "GET", quiz_path) for o in officers))
     for officer, (_, page, _) in zip(officers, pages, strict=True):
@@ -555,7 +689,8 @@ async def exam_rush(officers: list[User], quiz_path: str, rng: random.Random) ->
     steps = {name: Recorder() for name in ("start", "page", "submit")}
     to_questions: list[float] = []
 
-    async def take(officer: User) -> None:
+    async def take(officer: User, delay: float) -> None:
+        await asyncio.sleep(delay)
         started = time.perf_counter()
         status, _, location = await officer.call(
             steps["start"],
@@ -586,7 +721,9 @@ async def exam_rush(officers: list[User], quiz_path: str, rng: random.Random) ->
         )
 
     started = time.perf_counter()
-    await asyncio.gather(*(take(officer) for officer in officers))
+    step = spread / len(officers)
+    meter.mark()
+    await asyncio.gather(*(take(officer, n * step) for n, officer in enumerate(officers)))
     seconds = time.perf_counter() - started
     total = Recorder(
         latencies=[latency for step in steps.values() for latency in step.latencies],
@@ -595,10 +732,12 @@ async def exam_rush(officers: list[User], quiz_path: str, rng: random.Random) ->
         + opening.samples[:1],
     )
     return line(
-        "exam_rush",
+        name,
         len(officers),
         total,
         seconds,
+        arrivals_over_s=spread,
+        **meter.per_request(total.requests),
         steps={
             **{name: step.figures() for name, step in steps.items()},
             "start_to_questions": percentiles(to_questions),
@@ -610,8 +749,8 @@ async def exam_rush(officers: list[User], quiz_path: str, rng: random.Random) ->
 
 
 def rush_outcome(folder: Path, plan: Plan) -> dict[str, int]:
-    """How the rush's attempts ended, read from the database afterwards: one graded attempt
-    per officer is what should be there."""
+    """How the rush's and the wave's attempts ended, read from the database afterwards: every
+    one graded (two per officer) is what should be there."""
     marks = ", ".join("?" * len(plan.officer_emails))
     with closing(sqlite3.connect(folder / "lms.sqlite3", timeout=30)) as connection:
         rows = connection.execute(
@@ -624,21 +763,31 @@ def rush_outcome(folder: Path, plan: Plan) -> dict[str, int]:
 
 
 def judge(results: list[dict]) -> dict[str, Any]:
+    """Each target, met or not (None: its scenario was skipped)."""
     by_name = {result["scenario"]: result for result in results}
-    exam_p95 = by_name["exam_rush"]["steps"]["start"]["p95_ms"]
-    lessons = by_name["lesson_reads"]
+
+    def below(value: float | None, limit: float) -> bool | None:
+        return None if value is None else value < limit
+
+    def start_p95(name: str) -> float | None:
+        return by_name[name]["steps"]["start"]["p95_ms"] if name in by_name else None
+
+    lessons = by_name.get("lesson_reads", {})
     return {
         "zero_errors": all(result["errors"] == 0 for result in results),
-        "exam_start_p95_ms": exam_p95,
-        "exam_start_p95_met": exam_p95 is not None and exam_p95 < TARGETS["exam_start_p95_ms"],
-        "lesson_reads_p95_met": lessons["p95_ms"] is not None
-        and lessons["p95_ms"] < TARGETS["lesson_reads_p95_ms"],
-        "lesson_vs_trivial_met": lessons["vs_trivial"] >= TARGETS["lesson_vs_trivial_min"],
+        "exam_start_p95_met": below(start_p95("exam_rush"), TARGETS["exam_start_p95_ms"]),
+        "exam_wave_start_p95_met": below(start_p95("exam_wave"), TARGETS["exam_start_p95_ms"]),
+        "lesson_reads_p95_met": below(lessons.get("p95_ms"), TARGETS["lesson_reads_p95_ms"]),
+        "lesson_vs_trivial_met": None
+        if "vs_trivial" not in lessons
+        else lessons["vs_trivial"] >= TARGETS["lesson_vs_trivial_min"],
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # Stopped by SIGTERM as by Ctrl-C: the clean-up below runs either way.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     folder = Path(tempfile.mkdtemp(prefix="lms-load-"))
     log = folder / "server.log"
     process: subprocess.Popen | None = None
@@ -659,7 +808,12 @@ def main(argv: list[str] | None = None) -> int:
             + (f", {args.threads} threads each" if args.worker_class == "gthread" else "")
             + f") on 127.0.0.1:{port}"
         )
-        results = asyncio.run(drive(f"http://127.0.0.1:{port}", plan, args))
+        # Other work on the machine shows in every figure: say how busy it was.
+        load_before = os.getloadavg()[0]
+        if load_before > 1.0:
+            say(f"  note: the machine is busy (load average {load_before:.1f}) before the run")
+        meter = CpuMeter(process.pid)
+        results = asyncio.run(drive(f"http://127.0.0.1:{port}", plan, args, meter))
         stop_gunicorn(process)
         outcome = rush_outcome(folder, plan)
         summary = {
@@ -667,9 +821,11 @@ def main(argv: list[str] | None = None) -> int:
             "workers": args.workers,
             "worker_class": args.worker_class,
             "threads": args.threads if args.worker_class == "gthread" else 1,
+            "reuse_port": args.reuse_port,
             "cpus": os.cpu_count(),
+            "load_average_before": round(load_before, 2),
             "accounts": plan.users_total,
-            "rush_attempts_by_status": outcome,
+            "exam_attempts_by_status": outcome,
             **judge(results),
         }
         emit(summary)
@@ -684,4 +840,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        say("Interrupted; everything it started is stopped and its folder removed.")
+        sys.exit(130)

@@ -20,12 +20,14 @@ def init_app(app: Flask) -> None:
     from competencies.views.gap_assignment import blueprint as gap_assignment
     from competencies.views.matrix import blueprint as matrix
     from competencies.views.profiles import blueprint as profiles
+    from competencies.views.public import blueprint as competency_pages
     from competencies.views.requirements import blueprint as requirements
     from courses.signals import attempt_graded
 
     attempt_graded.connect(_on_attempt_graded, weak=False)
     app.register_blueprint(frameworks)
     app.register_blueprint(gap_assignment)
+    app.register_blueprint(competency_pages)  # what certificates' alignments point to
     for blueprint in (profiles, requirements, matrix):
         app.register_blueprint(blueprint)
     app.cli.add_command(competencies_cli)

@@ -105,11 +105,18 @@ class Evidence(db.Model):
     Append-only: the ORM refuses to change or delete it."""
 
     __tablename__ = "evidence"
-    __table_args__ = (Index("ix_evidence_user_competency", "user_id", "competency_id"),)
+    __table_args__ = (
+        Index("ix_evidence_user_competency", "user_id", "competency_id"),
+        # Covers the rebuild: each framework's GROUP BY reads this index alone, never the
+        # table (services/levels.py). Also serves every lookup by competency.
+        Index(
+            "ix_evidence_competency_user_time", "competency_id", "user_id", "created_at", "level"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    competency_id: Mapped[int] = mapped_column(ForeignKey("competencies.id"), index=True)
+    competency_id: Mapped[int] = mapped_column(ForeignKey("competencies.id"))
     level: Mapped[int] = mapped_column()  # 0: attempted, no level demonstrated
     source: Mapped[str] = mapped_column(String(16))
     attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempts.id"), index=True)
@@ -145,7 +152,11 @@ class CurrentLevel(db.Model):
     as the evidence: the matrix reads this table and never re-scans attempts."""
 
     __tablename__ = "current_levels"
-    __table_args__ = (Index("ix_current_levels_competency", "competency_id", "level"),)
+    # Every read goes through the primary key (user_id, competency_id): the matrix joins on it,
+    # the profile reads one officer's rows. On SQLite the rows live in that key's own B-tree
+    # (one lookup per post instead of two); other databases ignore the option. No index by
+    # competency: no query used one, and keeping it took a third of the rebuild's time.
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     competency_id: Mapped[int] = mapped_column(ForeignKey("competencies.id"), primary_key=True)

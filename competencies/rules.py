@@ -5,10 +5,11 @@ No database, no app: plain data in, plain data out, so the rules can be read and
 
 from __future__ import annotations
 
+import calendar
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -63,22 +64,42 @@ def lapse_time(at: datetime, validity_months: int | None) -> datetime | None:
     return at + relativedelta(months=validity_months) if validity_months else None
 
 
-def valid_since(now: datetime, validity_months: int | None) -> datetime | None:
-    """The earliest evidence time still valid at `now` (None: everything is): evidence at `at`
-    counts when lapse_time(at) >= now, which is exactly when at >= valid_since(now).
+@dataclass(frozen=True)
+class ValidityWindow:
+    """The evidence times still valid at some moment, as plain comparisons (so SQL can use
+    them): at or after `since`, and not within any of the `gaps` [start, end)."""
 
-    Not simply now minus the validity: adding months clips to the month's end (31 January +
-    1 month is 28 February), so on 31 March a month's validity keeps evidence from 1 March,
-    not from 28 February."""
+    since: datetime
+    gaps: tuple[tuple[datetime, datetime], ...] = ()
+
+    def counts(self, at: datetime) -> bool:
+        return at >= self.since and not any(start <= at < end for start, end in self.gaps)
+
+
+def validity_window(now: datetime, validity_months: int | None) -> ValidityWindow | None:
+    """Which evidence times count at `now`: exactly those with lapse_time(at) >= now
+    (None: every time counts).
+
+    Not simply "after now minus the validity", because adding months clips to the month's
+    end. On 31 March a month's validity keeps 1 March onwards (28 February + 1 month is only
+    28 March). And on 30 September at 10:00, evidence of 31 August 09:00 has lapsed (it lapses
+    on 30 September 09:00) while evidence of 30 August 10:00 has not: the days a shorter month
+    lacks keep only the times of day from now's on (the gaps)."""
     if not validity_months:
         return None
-    candidate = now - relativedelta(months=validity_months)
-    if candidate + relativedelta(months=validity_months) >= now:
-        return candidate
-    # The day was clipped: nothing in the candidate's month reaches `now`; the next month does.
-    return candidate.replace(day=1, hour=0, minute=0, second=0, microsecond=0) + relativedelta(
-        months=1
-    )
+    back = relativedelta(months=validity_months)
+    earlier = now - back
+    since = earlier
+    if earlier + back < now:
+        # The day was clipped: nothing in that month reaches `now`; the next month does.
+        since = datetime.combine(earlier.date().replace(day=1), time.min) + relativedelta(months=1)
+    gaps = []
+    last_day = calendar.monthrange(now.year, now.month)[1]
+    if now.day == last_day and now.time() != time.min:
+        for day in range(last_day + 1, calendar.monthrange(earlier.year, earlier.month)[1] + 1):
+            start = datetime.combine(earlier.date().replace(day=day), time.min)
+            gaps.append((start, datetime.combine(start.date(), now.time())))
+    return ValidityWindow(since, tuple(gaps))
 
 
 def level_from_evidence(

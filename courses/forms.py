@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -128,8 +129,10 @@ class ModuleForm(FlaskForm):
     def validate_competency_codes(self, field: StringField) -> None:
         bad = [code for code in split_codes(field.data) if not COMPETENCY_CODE.match(code)]
         if bad:
+            # gettext, not lazy_gettext: a lazy string is marked safe for templates, and this
+            # message carries what was typed.
             raise FieldError(
-                _l(
+                _(
                     "Not a competency code: %(codes)s. A code is capital letters, digits and "
                     "hyphens, up to 32 characters.",
                     codes=", ".join(bad),

@@ -148,6 +148,14 @@ class MultipleResponse(_ChoiceType):
                 f"The weights of the right choices add up to {positive * 100:g}%; they must add "
                 "up to 100%."
             )
+        # Without penalties, ticking every box would earn the marks of the right choices.
+        everything = sum(float(c.get("fraction", 0)) for c in choices)
+        if any(float(c.get("fraction", 0)) <= 0 for c in choices) and everything > 0.011:
+            problems.append(
+                f"Ticking every box would score {everything * 100:g}%: give the wrong choices "
+                "penalties (negative weights) that add up to at least -100%, so that ticking "
+                "everything earns nothing."
+            )
         if any(not str(c.get("text", "")).strip() for c in choices):
             problems.append("Every choice needs a text.")
         return problems

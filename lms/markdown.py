@@ -8,6 +8,9 @@ images only from the platform's own uploads.
 
 from __future__ import annotations
 
+import functools
+import threading
+
 import markdown as markdown_lib
 import nh3
 from markupsafe import Markup
@@ -37,6 +40,10 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
 
 
 EXTENSIONS = ("tables", "fenced_code", "sane_lists", "def_list")
+# Texts up to this length (question stems, choices, feedback) keep their rendering in a small
+# per-process cache: an exam rush freezes the same questions hundreds of times.
+CACHED_TEXT_MAX_LENGTH = 4_000
+_parsers = threading.local()
 
 
 def _new_parser() -> markdown_lib.Markdown:
@@ -45,6 +52,15 @@ def _new_parser() -> markdown_lib.Markdown:
     parser.preprocessors.deregister("html_block")
     parser.inlinePatterns.deregister("html")
     return parser
+
+
+def _parser() -> markdown_lib.Markdown:
+    """This thread's parser, reset for a new text. Building one loads its extensions (about a
+    millisecond); a parser is not thread-safe, so each thread keeps its own."""
+    parser = getattr(_parsers, "parser", None)
+    if parser is None:
+        parser = _parsers.parser = _new_parser()
+    return parser.reset()
 
 
 def sanitise_html(html: str) -> str:
@@ -63,7 +79,20 @@ def sanitise_html(html: str) -> str:
 
 def render_markdown(text: str) -> str:
     """Markdown source to sanitised HTML (a plain string, stored once per revision)."""
-    return sanitise_html(_new_parser().convert(text or ""))
+    if not text:
+        return ""
+    if len(text) <= CACHED_TEXT_MAX_LENGTH:
+        return _render_cached(text)
+    return _render(text)
+
+
+def _render(text: str) -> str:
+    return sanitise_html(_parser().convert(text))
+
+
+@functools.lru_cache(maxsize=4_096)
+def _render_cached(text: str) -> str:
+    return _render(text)
 
 
 def render_markdown_markup(text: str) -> Markup:

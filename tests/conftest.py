@@ -18,7 +18,7 @@ from lms.accounts.passwords import hash_password
 from lms.extensions import db as _db
 from lms.organisation.models import JobPosition, OrgUnit
 
-pytest_plugins = ["tests.service_fixtures"]
+pytest_plugins = ["tests.service_fixtures", "tests.databases"]
 
 PASSWORD = "correct horse battery staple"
 
@@ -58,22 +58,28 @@ class RequestIsolatingClient(FlaskClient):
 
 
 @pytest.fixture
-def app(tmp_path) -> Iterator[Flask]:
-    app = create_app(TestingConfig, {"INSTANCE_PATH": str(tmp_path)})
+def app(tmp_path, empty_database: str, request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """The app on an empty database (see tests/databases.py: SQLite, or PostgreSQL)."""
+    app = create_app(
+        TestingConfig,
+        {"INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": empty_database},
+    )
     app.instance_path = str(tmp_path)
     app.test_client_class = RequestIsolatingClient
     app.jinja_env.bytecode_cache = TEMPLATE_CACHE
+    schema_made_once = request.config.getoption("--database") == "postgresql"
     with app.app_context():
-        _db.create_all()
+        if not schema_made_once:
+            _db.create_all()
         yield app
         _db.session.remove()
-        if _db.engine.url.get_backend_name() != "sqlite" or _db.engine.url.database not in (
-            None,
-            "",
-            ":memory:",
+        if not schema_made_once and (
+            _db.engine.url.get_backend_name() != "sqlite"
+            or _db.engine.url.database not in (None, "", ":memory:")
         ):
             # An in-memory SQLite database goes with its engine; dropping its tables one by one
-            # would trip over the users <-> user_imports foreign-key cycle.
+            # would trip over the users <-> user_imports foreign-key cycle. The PostgreSQL run
+            # empties its database before each test instead.
             _db.drop_all()
         _db.engine.dispose()
 

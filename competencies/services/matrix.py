@@ -281,11 +281,21 @@ def readiness_by_principle(
 # --- queries -----------------------------------------------------------------------------------
 
 
+def holds_officer_role() -> ColumnElement[bool]:
+    """The user holds the officer role. EXISTS, not IN (SELECT …): the database then starts
+    from the unit's users and checks each one's role, instead of reading every officer."""
+    return (
+        select(UserRole.user_id)
+        .where(UserRole.user_id == User.id, UserRole.role == Role.OFFICER.value)
+        .exists()
+    )
+
+
 def officer_condition(f: MatrixFilter) -> ColumnElement[bool]:
     """Active officers in the filter's unit subtree (and position)."""
     condition = and_(
         User.active.is_(True),
-        User.id.in_(select(UserRole.user_id).where(UserRole.role == Role.OFFICER.value)),
+        holds_officer_role(),
         User.unit_id == f.unit.id if f.exact_unit else User.unit_id.in_(subtree_unit_ids(f.unit)),
     )
     if f.position_id is not None:

@@ -246,6 +246,19 @@ def drilldown_request() -> tuple[MatrixContext, PostStatus, CompetencyInfo | Non
     return matrix_context(competency_id=competency_id), status, competency
 
 
+def cell_texts() -> dict[str, str]:
+    """The texts of the heat map's cells, translated once per page: a page has thousands of
+    cells, and translating each cell's text again took most of the page's time."""
+    return {
+        "not_required": _("%(code)s not required; level %(level)d"),
+        "officer_cell": _(
+            "%(code)s: level %(level)d (%(name)s), required %(required)d (%(required_name)s)"
+        ),
+        "unit_cell": _("%(code)s: %(meeting)d of %(posts)d meet the requirement; mean gap %(gap)s"),
+        "below": _("%(n)d below"),
+    }
+
+
 @blueprint.route("")
 @allow(*STAFF)
 def index():
@@ -256,7 +269,12 @@ def index():
     else:
         view, data = "officers", officers_view(context)
     return render_template(
-        "competencies/matrix.html", context=context, view=view, PostStatus=PostStatus, **data
+        "competencies/matrix.html",
+        context=context,
+        view=view,
+        PostStatus=PostStatus,
+        texts=cell_texts(),
+        **data,
     )
 
 

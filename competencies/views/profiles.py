@@ -25,10 +25,11 @@ from wtforms.validators import DataRequired, Length, Optional
 from competencies.models import DEFAULT_SCALE
 from competencies.services.evidence import add_manual_rating
 from competencies.services.gaps import gap_class
+from competencies.services.matrix import holds_officer_role
 from competencies.services.profile import competency_profile
 from competencies.services.requirements import requirement_catalogue
 from lms.access import allow
-from lms.accounts.models import Role, User, UserRole
+from lms.accounts.models import Role, User
 from lms.accounts.services import matches_search
 from lms.errors import DomainError, NotFound, PermissionDenied
 from lms.extensions import db
@@ -167,7 +168,7 @@ def search():
         .options(joinedload(User.unit), joinedload(User.position))
         .where(
             User.active.is_(True),
-            User.id.in_(select(UserRole.user_id).where(UserRole.role == Role.OFFICER.value)),
+            holds_officer_role(),
         )
         .order_by(User.full_name, User.id)
     )

@@ -143,8 +143,7 @@ def start_attempt(user_id: int, item: CourseItem) -> Attempt:
     """Begin an attempt (or return the one still open): draw, shuffle and freeze the questions."""
     if item.kind != ItemKind.QUIZ or item.quiz is None:
         raise NotFound("This item is not a quiz.")
-    expire_overdue(user_id, item.id)
-    current = allowance(user_id, item)
+    current = allowance(user_id, item)  # an overdue attempt is neither open nor passed
     if current.in_progress is not None:
         return current.in_progress
     if not current.can_start:
@@ -154,6 +153,13 @@ def start_attempt(user_id: int, item: CourseItem) -> Attempt:
     questions = draw_questions(quiz, item.course_id, rng)
     if not questions:
         raise ValidationError("This quiz has no questions yet.")
+    snapshot = [
+        freeze_question(q, f"q{i}", rng, quiz.shuffle_choices)
+        for i, q in enumerate(questions, start=1)
+    ]
+    # The first write, so SQLite's write lock is held from here to the commit only, not while
+    # the questions are drawn and rendered (an exam rush starts hundreds at once).
+    expire_overdue(user_id, item.id)
     now = utcnow()
     attempt = Attempt(
         item_id=item.id,
@@ -165,10 +171,7 @@ def start_attempt(user_id: int, item: CourseItem) -> Attempt:
         deadline_at=now + timedelta(minutes=quiz.time_limit_minutes)
         if quiz.time_limit_minutes
         else None,
-        snapshot=[
-            freeze_question(q, f"q{i}", rng, quiz.shuffle_choices)
-            for i, q in enumerate(questions, start=1)
-        ],
+        snapshot=snapshot,
         pass_mark=quiz.pass_mark,
         review_mode=quiz.review_mode,
     )

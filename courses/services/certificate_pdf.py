@@ -5,9 +5,9 @@ and a QR code of the public verify URL.
 Speed matters (a batch of thousands of certificates), and fpdf2 would parse the font again
 for every document and subset it from the whole font. So:
 
-- the font is cut down once per machine to the scripts names and titles use (Latin, Greek,
-  Cyrillic and the combining marks, with their shaping tables), in a cache folder; a text with a
-  character outside it is printed with the full font instead: slower, never wrong;
+- the font is cut down, once per process, to the scripts names and titles use (Latin first;
+  then Greek, Cyrillic and more), shaping tables kept; a text with a character outside them is
+  printed with the full font instead: slower, never wrong;
 - each process parses each font once (`FontSet`) and gives every document a copy of the parsed
   font with a fresh subset map and a fresh, lazily read table set to cut its subset from. This
   reaches into fpdf2's TTFFont (hence the pinned minor version; the tests render documents one
@@ -18,9 +18,8 @@ for every document and subset it from the whole font. So:
 from __future__ import annotations
 
 import copy
-import hashlib
 import io
-import os
+import logging
 import tempfile
 import threading
 import unicodedata
@@ -29,7 +28,6 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-import fontTools
 import segno
 from flask_babel import gettext as _
 from fontTools import subset
@@ -41,22 +39,37 @@ from fpdf.fonts import SubsetMap, TTFFont
 FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 FAMILY = "DejaVu"
-# The scripts of the reduced fonts: Latin (with its extensions and IPA), spacing and combining
-# marks, Greek, Cyrillic, Latin Extended Additional (Vietnamese, Yoruba), punctuation, currency.
-CORE_RANGES = (
-    (0x0020, 0x007E),
-    (0x00A0, 0x036F),
-    (0x0370, 0x03FF),
-    (0x0400, 0x052F),
-    (0x1DC0, 0x1EFF),
-    (0x2000, 0x206F),
-    (0x20A0, 0x20CF),
-    (0x2100, 0x214F),
+# The reduced fonts, smallest first: a document uses the first that has all its characters.
+# Every document parses the tables of the font it embeds a subset of, so fewer glyphs is
+# faster. "latin": the Latin letters of Europe and Africa (Yoruba, Polish, Turkish...) with the
+# combining marks; "scripts": with Latin Extended-B, IPA, Greek, Cyrillic and Vietnamese too.
+PUNCTUATION = ((0x2010, 0x203A), (0x20AC, 0x20AC), (0x2116, 0x2116), (0x2122, 0x2122))
+REDUCED_FONTS = (
+    (
+        "latin",
+        ((0x0020, 0x007E), (0x00A0, 0x017F), (0x0300, 0x036F), (0x1E00, 0x1EFF), *PUNCTUATION),
+    ),
+    (
+        "scripts",
+        (
+            (0x0020, 0x007E),
+            (0x00A0, 0x036F),
+            (0x0370, 0x03FF),
+            (0x0400, 0x052F),
+            (0x1DC0, 0x1EFF),
+            (0x2000, 0x206F),
+            (0x20A0, 0x20CF),
+            (0x2100, 0x214F),
+        ),
+    ),
 )
 MAX_COMPETENCIES_LISTED = 14
 NAVY = (20, 45, 90)
 GREY = (90, 90, 90)
 _lock = threading.Lock()
+# fontTools' subsetter logs every step (and every glyph list) at INFO: a worker's log would be
+# mostly that, and formatting it costs time.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)
@@ -109,7 +122,10 @@ class FontSet:
         for parsed in self.fonts.values():
             font = copy.copy(parsed.prototype)
             font.i = len(pdf.fonts) + 1
-            font.ttfont = TTFont(io.BytesIO(parsed.embedded), lazy=True, recalcTimestamp=False)
+            # Glyphs keep their bounding boxes: recomputing them would decode every outline.
+            font.ttfont = TTFont(
+                io.BytesIO(parsed.embedded), lazy=True, recalcTimestamp=False, recalcBBoxes=False
+            )
             font.subset = SubsetMap(font)
             font.missing_glyphs = []
             font.biggest_size_pt = 0
@@ -136,12 +152,8 @@ def _parse_fonts(paths: dict[str, Path]) -> FontSet:
     return FontSet(fonts, codepoints)
 
 
-def _cache_folder() -> Path:
-    return Path(tempfile.gettempdir()) / "customs-lms-fonts"
-
-
-def _reduce_font(source: Path, target: Path) -> None:
-    """Write `source` cut down to CORE_RANGES (layout tables kept) to `target`, atomically."""
+def _reduce_font(source: Path, target: Path, ranges: tuple[tuple[int, int], ...]) -> None:
+    """Write `source` cut down to `ranges` (layout tables kept) to `target`."""
     options = subset.Options()
     options.layout_features = ["*"]
     options.glyph_names = True
@@ -153,29 +165,24 @@ def _reduce_font(source: Path, target: Path) -> None:
     options.drop_tables += ["FFTM"]
     font = TTFont(source, recalcTimestamp=False)
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=[c for low, high in CORE_RANGES for c in range(low, high + 1)])
+    subsetter.populate(unicodes=[c for low, high in ranges for c in range(low, high + 1)])
     subsetter.subset(font)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    draft = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}")
-    font.save(draft)
-    os.replace(draft, target)  # processes racing here write the same bytes
+    font.save(target)
 
 
 @cache
-def core_fonts() -> FontSet:
-    """The reduced fonts, made once per machine (per font and fontTools version)."""
-    with _lock:
+def reduced_fonts(tier: int) -> FontSet:
+    """The reduced fonts of a tier of REDUCED_FONTS, made and parsed once per process. The
+    files live only while they are parsed, in a private folder: nothing another user of the
+    machine could swap."""
+    name, ranges = REDUCED_FONTS[tier]
+    with _lock, tempfile.TemporaryDirectory(prefix="lms-certificate-fonts-") as folder:
         paths = {}
-        for style, name in FONT_FILES.items():
-            source = FONT_DIR / name
-            stamp = hashlib.sha256(
-                source.read_bytes() + repr((CORE_RANGES, fontTools.version)).encode()
-            ).hexdigest()[:16]
-            target = _cache_folder() / f"{source.stem}-core-{stamp}.ttf"
-            if not target.exists():
-                _reduce_font(source, target)
+        for style, file_name in FONT_FILES.items():
+            target = Path(folder) / f"{Path(file_name).stem}-{name}.ttf"
+            _reduce_font(FONT_DIR / file_name, target, ranges)
             paths[style] = target
-        return _parse_fonts(paths)
+        return _parse_fonts(paths)  # reads all it needs from the files before they go
 
 
 @cache
@@ -194,13 +201,18 @@ def needs_shaping(text: str) -> bool:
 
 
 def fonts_for(sheet: CertificateSheet) -> FontSet:
-    core = core_fonts()
-    return core if core.covers(sheet.texts()) else full_fonts()
+    texts = sheet.texts()
+    for tier in range(len(REDUCED_FONTS)):
+        fonts = reduced_fonts(tier)
+        if fonts.covers(texts):
+            return fonts
+    return full_fonts()
 
 
 def _qr_image(url: str):
-    """The QR code of `url` as a 1-bit image, four pixels a module, with its quiet zone."""
-    qr = segno.make(url, error="m", micro=False)
+    """The QR code of `url` as a 1-bit image, four pixels a module, with its quiet zone. The
+    mask is fixed: any mask is valid, and choosing the "best" one costs more than the rest."""
+    qr = segno.make(url, error="m", micro=False, mask=4)
     buffer = io.BytesIO()
     qr.save(buffer, kind="png", scale=4, border=4)
     buffer.seek(0)

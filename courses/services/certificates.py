@@ -102,8 +102,9 @@ def request_certificate(
     if (course_id is None) == (curriculum_id is None):
         raise ValueError("a certificate is for one course or one curriculum")
     now = utcnow()
-    inserted = db.session.execute(
-        insert_ignoring_duplicates(CertificateRequest).values(
+    inserted_id = db.session.scalar(
+        insert_ignoring_duplicates(CertificateRequest)
+        .values(
             user_id=user_id,
             course_id=course_id,
             curriculum_id=curriculum_id,
@@ -114,6 +115,7 @@ def request_certificate(
             tries=1,
             last_error="",
         )
+        .returning(CertificateRequest.id)
     )
     request = db.session.scalar(
         select(CertificateRequest).where(
@@ -121,7 +123,7 @@ def request_certificate(
             _content_condition(CertificateRequest, course_id, curriculum_id),
         )
     )
-    if inserted.rowcount == 1:
+    if inserted_id is not None:  # new: the conflicting insert of a race returns no row
         queue_job(ISSUE_TASK, request.id)
         return request
     if request.status == RequestStatus.ISSUED and _current_certificate_expired(request, now):

@@ -147,9 +147,7 @@ class HolderFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
 
-    q = StringField(
-        _l("Name, service number or code"), validators=[Optional(), Length(max=100)]
-    )
+    q = StringField(_l("Name, service number or code"), validators=[Optional(), Length(max=100)])
     content = SelectField(_l("Course or curriculum"), validators=[Optional()])
     state = SelectField(_l("State"), validators=[Optional()])
 

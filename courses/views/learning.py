@@ -23,6 +23,7 @@ from courses.services.authoring import can_edit
 from courses.services.principles import list_principles
 from courses.views.assignments import officer_dashboard
 from lms.access import allow
+from lms.database import commit_keeping_loaded_state
 from lms.errors import Conflict, NotFound, ValidationError
 from lms.extensions import db
 from lms.timeutil import utcnow
@@ -114,9 +115,9 @@ def item_page(course_id: int, item_id: int):
         progress.mark_item_done(current_user.id, item)
     else:
         progress.note_visit(current_user.id, item)
-    db.session.commit()
-    # Read again: the commit expired what was loaded, and lazy reloads would cost more.
-    item = catalogue.published_item(course_id, item_id)
+    # The page shows what was just written: reloading the item and the signed-in user after
+    # the commit would cost four queries on every lesson view.
+    commit_keeping_loaded_state()
     sequence = catalogue.item_sequence(course_id)
     position = next(i for i, ref in enumerate(sequence) if ref.id == item.id)
     context = {
@@ -293,6 +294,8 @@ def upload_file(upload_id: int, filename: str):
     response = Response(upload.data, mimetype=upload.content_type)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Disposition"] = f'inline; filename="{upload.filename}"'
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; sandbox; frame-ancestors 'none'"
+    )
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response

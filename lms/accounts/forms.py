@@ -33,22 +33,36 @@ def strip_whitespace(value: str | None) -> str | None:
 
 
 class LoginForm(FlaskForm):
+    # autocomplete says what each field holds (WCAG 1.3.5), so password managers fill them.
     email = EmailField(
-        _l("Email"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=254)]
+        _l("Email"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "username"},
     )
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "current-password"},
+    )
     new_password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(max=MAX_LENGTH)],
         description=_l("At least 12 characters. A few unrelated words make a strong password."),
+        render_kw={"autocomplete": "new-password"},
     )
     confirm_password = PasswordField(
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
     )
 
 

@@ -11,8 +11,11 @@
 //                 aria-label or aria-labelledby
 //   button-name, link-name   buttons and links have a name
 //   image-alt     <img> has an alt attribute; role="img" has a name
-//   aria-ref      aria-labelledby / aria-describedby / label[for] point at existing ids
+//   aria-ref      aria-labelledby / aria-describedby / label[for] point at existing ids,
+//                 and no id is used twice (a label would name the wrong control)
 //   tabindex      no positive tabindex (it breaks the reading order)
+//   reflow        no box's content spills out of it sideways (over its neighbours, or making
+//                 the page scroll sideways; WCAG 1.4.10); regions that scroll are fine
 //   autocomplete  password fields, and the account field of a sign-in form, say what they
 //                 hold (WCAG 1.3.5), so browsers and password managers can fill them
 //   contrast      text against its effective background: 4.5:1, or 3:1 for large text
@@ -205,6 +208,11 @@
       }
     }
   }
+  const seen = new Set();
+  for (const element of document.querySelectorAll("[id]")) {
+    if (seen.has(element.id)) report("aria-ref", element, `id "${element.id}" is used twice`);
+    seen.add(element.id);
+  }
   for (const label of document.querySelectorAll("label[for]")) {
     if (!document.getElementById(label.htmlFor)) {
       report("aria-ref", label, `label for="${label.htmlFor}" points at a missing id`);
@@ -230,6 +238,32 @@
         report("autocomplete", account, 'sign-in account field without autocomplete="username"');
       }
     }
+  }
+
+  // --- reflow ------------------------------------------------------------------------------
+  // A box whose content is wider than itself, and does not scroll, spills over its
+  // neighbours (or makes the whole page scroll sideways). The innermost such boxes are named.
+  const spilling = [];
+  for (const element of document.body.querySelectorAll("*")) {
+    if (!element.clientWidth || getComputedStyle(element).overflowX !== "visible") continue;
+    if (element.scrollWidth > element.clientWidth + 1 && isRendered(element)) {
+      spilling.push(element);
+    }
+  }
+  const innermost = spilling.filter(
+    (outer) => !spilling.some((inner) => inner !== outer && outer.contains(inner)),
+  );
+  for (const element of innermost.slice(0, 5)) {
+    report(
+      "reflow",
+      element,
+      `content ${element.scrollWidth - element.clientWidth}px wider than its box spills over ` +
+        `its neighbours (make it wrap, stack or scroll)`,
+    );
+  }
+  const viewportWidth = document.documentElement.clientWidth;
+  if (!innermost.length && document.documentElement.scrollWidth > viewportWidth + 1) {
+    report("reflow", html, `the page scrolls sideways in a ${viewportWidth}px window`);
   }
 
   // --- colour contrast ---------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The real platform for browser journeys, started once per test session as `bin/run` starts it:
+"""The real platform for browser journeys, started once for them all as `bin/run` starts it:
 a temporary instance folder (`flask db upgrade`, `flask demo load`), gunicorn on a free
 loopback port, and a Celery worker process on the embedded `filesystem://` broker, so that
 background jobs such as certificates really run. Chromium is Debian's /usr/bin/chromium,
@@ -24,11 +24,12 @@ import pytest
 from sqlalchemy import Engine, create_engine
 
 from config import BASE_DIR
+from tests.browser.journey import Journey
 from tests.service_fixtures import (
+    STOP_TIMEOUT_SECONDS,
     free_port,
     log_tail,
     service_unavailable,
-    stop_process,
     wait_until_ready,
 )
 
@@ -82,7 +83,7 @@ class LiveServer:
         )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium() -> str:
     """Debian's Chromium and the Playwright package, or a loud skip (a failure in CI)."""
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
@@ -133,10 +134,39 @@ def answers_http(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
+def start_process(
+    command: list, cwd: Path, environment: dict[str, str], log: Path
+) -> subprocess.Popen:
+    with log.open("wb") as output:
+        return subprocess.Popen(
+            [str(part) for part in command],
+            cwd=cwd,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # a group of its own: its children go with it
+        )
+
+
+def stop_together(processes: list[subprocess.Popen]) -> None:
+    """SIGTERM to all (gunicorn's graceful stop, Celery's warm shutdown), then wait for each:
+    stopping them one after the other would add their shutdown times up."""
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)  # each runs in a session of its own
+            process.wait()
+
+
+@pytest.fixture(scope="package")
 def live_server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """gunicorn and a Celery worker on a fresh instance with the demo data; stopped at the end
-    of the session."""
+    """gunicorn and a Celery worker on a fresh instance with the demo data; stopped once the
+    last journey has run (package scope: not kept running through the rest of the suite)."""
     folder = tmp_path_factory.mktemp("browser-platform")
     instance = folder / "instance"
     worker_cwd = folder / "worker-cwd"  # stays empty: the worker keeps its files in instance/
@@ -150,32 +180,20 @@ def live_server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
     processes: list[subprocess.Popen] = []
     try:
-        for name, command, cwd in (
-            (
-                "server.log",
-                [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2", "wsgi:app"],
-                BASE_DIR,
-            ),
-            (
-                "worker.log",
-                [str(BIN / "celery"), "-A", "tasks.worker", "worker", "--loglevel=INFO"]
-                + ["--concurrency=1"],
-                worker_cwd,
-            ),
-        ):
-            with (folder / name).open("wb") as output:
-                processes.append(
-                    subprocess.Popen(
-                        command,
-                        cwd=cwd,
-                        env=environment,
-                        stdout=output,
-                        stderr=subprocess.STDOUT,
-                        stdin=subprocess.DEVNULL,
-                        start_new_session=True,  # its own group: its children go with it
-                    )
-                )
-        web, worker = processes
+        web = start_process(
+            [BIN / "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "wsgi:app"],
+            BASE_DIR,
+            environment,
+            folder / "server.log",
+        )
+        processes.append(web)
+        worker = start_process(
+            [BIN / "celery", "-A", "tasks.worker", "worker", "--loglevel=INFO", "--concurrency=1"],
+            worker_cwd,
+            environment,
+            folder / "worker.log",
+        )
+        processes.append(worker)
         wait_until_ready(
             lambda: answers_http(f"{server.url}/login"), web, "gunicorn", folder / "server.log"
         )
@@ -187,14 +205,13 @@ def live_server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
         )
         yield server
     finally:
-        for process in reversed(processes):
-            stop_process(process, signal.SIGTERM)
+        stop_together(processes)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(chromium: str):
-    """One Chromium for the session (Playwright's sync API, started and stopped here so that
-    its event loop lives exactly as long as the session). Each `launch` uses a fresh
+    """One Chromium for the journeys (Playwright's sync API, started and stopped here so that
+    its event loop lives exactly as long as the fixture). Each `launch` uses a fresh
     temporary profile."""
     from playwright.sync_api import Error, sync_playwright
 
@@ -211,11 +228,9 @@ def browser(chromium: str):
 
 
 @pytest.fixture
-def open_journey(browser, live_server: LiveServer) -> Iterator[Callable]:
+def open_journey(browser, live_server: LiveServer) -> Iterator[Callable[[str], Journey]]:
     """Builder: open_journey("officer") is a Journey in a new tab of a new browser context
     (no cookies), at the live server."""
-    from tests.browser.journey import Journey
-
     contexts = []
 
     def open_(name: str) -> Journey:
@@ -234,7 +249,7 @@ def open_journey(browser, live_server: LiveServer) -> Iterator[Callable]:
         context.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def platform_database(live_server: LiveServer) -> Iterator[Engine]:
     """The live platform's database, for what a test must read behind the pages' back (such
     as an attempt's answer key, which no page shows)."""

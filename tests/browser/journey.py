@@ -56,7 +56,8 @@ class Journey:
 
     def _responded(self, response: Response) -> None:
         if response.status >= 400 and urlsplit(response.url).path not in IGNORED_PATHS:
-            self.failed_responses.append(f"{response.status} {response.request.method} {response.url}")
+            request = response.request
+            self.failed_responses.append(f"{response.status} {request.method} {response.url}")
 
     def _console(self, message: ConsoleMessage) -> None:
         if message.type != "error":

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from courses.models import Attempt
+from tests.browser.journey import Journey
 
 try:
     from playwright.sync_api import Locator, expect
@@ -60,7 +61,7 @@ def squash(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def sign_in(journey, email: str, password: str) -> None:
+def sign_in(journey: Journey, email: str, password: str) -> None:
     page = journey.page
     page.goto("/login")
     journey.step("sign-in page")
@@ -70,19 +71,19 @@ def sign_in(journey, email: str, password: str) -> None:
     journey.signed_in = True
 
 
-def main_nav(journey, label: str) -> None:
+def main_nav(journey: Journey, label: str) -> None:
     journey.page.get_by_role("navigation", name="Main").get_by_role("link", name=label).click()
 
 
 # --- the officer ---------------------------------------------------------------------------
 
 
-def course_progress(journey) -> int:
+def course_progress(journey: Journey) -> int:
     bar = journey.page.get_by_role("progressbar", name="Course progress")
     return int(bar.get_attribute("value"))
 
 
-def profile_cells(journey, code: str) -> tuple[str, str]:
+def profile_cells(journey: Journey, code: str) -> tuple[str, str]:
     """The current level and the gap shown on the profile for competency `code`."""
     row = journey.page.locator("tbody.profile-line > tr").filter(
         has=journey.page.locator("th span.code", has_text=re.compile(rf"^{re.escape(code)}$"))
@@ -100,9 +101,8 @@ def answer(question: Locator, entry: dict[str, Any]) -> None:
         best = max(frozen["choices"], key=lambda choice: choice["fraction"])
         question.get_by_role("radio", name=plain_text(best["html"]), exact=True).check()
     elif qtype == "multiple_response":
-        for choice in frozen["choices"]:
-            if choice["fraction"] > 0:
-                question.get_by_role("checkbox", name=plain_text(choice["html"]), exact=True).check()
+        for choice in (c for c in frozen["choices"] if c["fraction"] > 0):
+            question.get_by_role("checkbox", name=plain_text(choice["html"]), exact=True).check()
     elif qtype == "true_false":
         question.get_by_role("radio", name="True" if frozen["answer"] else "False").check()
     elif qtype == "numeric":
@@ -113,7 +113,7 @@ def answer(question: Locator, entry: dict[str, Any]) -> None:
         question.get_by_role("textbox").fill(best["text"])
 
 
-def pass_quiz(journey, database: Engine, title: str) -> None:
+def pass_quiz(journey: Journey, database: Engine, title: str) -> None:
     page = journey.page
     page.get_by_role("button", name=re.compile(r"^Start attempt")).click()
     journey.step(f"attempt at {title}")
@@ -122,6 +122,11 @@ def pass_quiz(journey, database: Engine, title: str) -> None:
         snapshot = connection.execute(
             select(Attempt.snapshot).where(Attempt.id == attempt_id)
         ).scalar_one()
+    shown = squash(page.locator("main").text_content())
+    for entry in snapshot:  # the key stays on the server: no choice's feedback is on the page
+        for choice in entry["frozen"].get("choices", []):
+            feedback = plain_text(choice.get("feedback_html", ""))
+            assert not feedback or feedback not in shown, f"feedback on the quiz page: {feedback}"
     by_text = {plain_text(entry["text_html"]): entry for entry in snapshot}
     questions = page.locator("fieldset.question")
     expect(questions).to_have_count(len(snapshot))
@@ -195,8 +200,8 @@ def test_officer_completes_a_course_sees_the_level_and_downloads_the_certificate
 
     # The certificate is issued by the worker process after the completing commit.
     main_nav(journey, "My certificates")
-    journey.step("certificates")
     pdf_link = page.get_by_role("link", name=f"PDF {COURSE_TITLE}")
+    journey.step("certificate being issued", screenshot=not pdf_link.count())
     deadline = time.monotonic() + CERTIFICATE_WAIT_SECONDS
     while not pdf_link.count():
         assert time.monotonic() < deadline, (

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from dataclasses import astuple
 from datetime import datetime, timedelta
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 
-from competencies.models import CurrentLevel, Evidence, EvidenceImmutable, Framework
+from competencies.models import Competency, CurrentLevel, Evidence, EvidenceImmutable, Framework
+from competencies.rules import EvidencePoint, level_from_evidence
 from competencies.services import evidence as evidence_service
 from competencies.services import levels as levels_service
 from competencies.services.evidence import NewEvidence, append_evidence
@@ -174,3 +176,110 @@ def test_evidence_cannot_be_changed_or_deleted(db, create_user):
     append_evidence([NewEvidence(officer.id, integrity, 3, "quiz")])
     db.session.commit()
     assert sorted(db.session.scalars(select(Evidence.level))) == [2, 3]
+
+
+# --- the SQL rebuild gives exactly what the pure rules give -------------------------------------
+
+# The last day of a month, at 10:00: with validity in months, some evidence from a longer month
+# lapses before older evidence (rules.validity_window), which the SQL must follow too.
+REBUILD_NOW = datetime(2024, 9, 30, 10, 0)
+
+
+def random_times(rng: random.Random, validity_months: int | None) -> list[datetime]:
+    """Times that test the rules' edges: around the lapse boundary and the month's end gaps,
+    to the microsecond, plus times shared by several rows (ties)."""
+    boundary = REBUILD_NOW - relativedelta(months=validity_months or 12)
+    near = [
+        boundary + timedelta(days=days, hours=hours, microseconds=micro)
+        for days in (-1, 0, 1, 2)
+        for hours in (-1, 0, 1, 14)
+        for micro in (-1, 0, 1)
+    ]
+    spread = [REBUILD_NOW - timedelta(days=rng.randint(1, 1500)) for _ in range(20)]
+    return near + spread
+
+
+@pytest.mark.parametrize(
+    ("policy", "validity_months"),
+    [
+        ("highest", None),
+        ("latest", None),
+        ("highest_valid", 1),
+        ("highest_valid", 13),
+        ("highest_valid", 24),
+        ("highest_valid", None),
+    ],
+)
+def test_the_sql_rebuild_and_refresh_give_what_the_rules_give(
+    db, root_unit, clock, policy, validity_months
+):
+    framework = Framework(
+        code="RANDOM", name="Random", level_policy=policy, validity_months=validity_months
+    )
+    framework.competencies = [Competency(code=f"RND-{n}", name=f"Random {n}") for n in range(4)]
+    db.session.add(framework)
+    db.session.commit()
+    officers = add_officers(db, root_unit, 12)
+    rng = random.Random(f"{policy}-{validity_months}")
+    times = random_times(rng, validity_months)
+    rows = [
+        {
+            "user_id": officer,
+            "competency_id": competency.id,
+            "level": rng.choice([0, 1, 2, 2, 3, 4, 12]),  # 12: wider than the usual scale
+            "source": "quiz",
+            "created_at": rng.choice(times),
+        }
+        for officer in officers
+        for competency in framework.competencies
+        if rng.random() < 0.85  # some pairs have no evidence at all
+        for _ in range(rng.randint(1, 9))
+    ]
+    rng.shuffle(rows)  # ids out of time order: ties in time go by id
+    newest: dict[tuple[int, int], datetime] = {}
+    for row in rows:
+        key = (row["user_id"], row["competency_id"])
+        newest[key] = max(newest.get(key, row["created_at"]), row["created_at"])
+    for (user_id, competency_id), at in newest.items():
+        # Ties at the newest time, the later row lower: "latest" must take the later id.
+        if rng.random() < 0.5:
+            for level in (3, 1):
+                tie = {"user_id": user_id, "competency_id": competency_id, "created_at": at}
+                rows.append({**tie, "level": level, "source": "quiz"})
+    db.session.execute(insert(Evidence), rows)
+    db.session.commit()
+
+    def expected(now: datetime) -> dict[tuple[int, int], tuple]:
+        points: dict[tuple[int, int], list[EvidencePoint]] = {}
+        for user_id, competency_id, level, at in db.session.execute(
+            select(
+                Evidence.user_id, Evidence.competency_id, Evidence.level, Evidence.created_at
+            ).order_by(Evidence.id)
+        ):
+            points.setdefault((user_id, competency_id), []).append(EvidencePoint(level, at))
+        return {
+            key: astuple(level_from_evidence(found, policy, validity_months, now))
+            for key, found in points.items()
+        }
+
+    clock.now = REBUILD_NOW
+    assert rebuild_current_levels() == len(expected(REBUILD_NOW))
+    db.session.commit()
+    assert snapshot() == expected(REBUILD_NOW)
+
+    # A month on, the daily refresh recomputes exactly the lapsed levels.
+    before = snapshot()
+    clock.now = datetime(2024, 10, 31, 9, 30)
+    refreshed = refresh_lapsed_levels()
+    db.session.commit()
+    after, now_expected = snapshot(), expected(clock.now)
+    lapsed = {
+        key for key, (_, _, expires_at) in before.items() if expires_at and expires_at < clock.now
+    }
+    assert refreshed == len(lapsed)
+    assert {key: after[key] for key in lapsed} == {key: now_expected[key] for key in lapsed}
+    assert {key: after[key] for key in before.keys() - lapsed} == {
+        key: before[key] for key in before.keys() - lapsed
+    }
+    if validity_months in (1, 13):
+        assert lapsed, "the refresh should have had lapsed levels to recompute"

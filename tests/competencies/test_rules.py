@@ -11,11 +11,14 @@ from dateutil.relativedelta import relativedelta
 from competencies.rules import (
     EvidencePoint,
     LevelState,
+    ValidityWindow,
     demonstrated_levels,
     gap,
     has_lapsed,
+    lapse_time,
     level_from_evidence,
     next_level,
+    validity_window,
 )
 
 T0 = datetime(2024, 1, 15, 9, 0)
@@ -147,6 +150,48 @@ def test_has_lapsed_and_gap():
     assert has_lapsed(state, T0 + timedelta(days=1, seconds=1))
     assert not has_lapsed(LevelState(2, T0), NOW) and not has_lapsed(None, NOW)
     assert (gap(3, 1), gap(2, 2), gap(1, 4)) == (2, 0, 0)
+
+
+def test_the_validity_window_follows_month_ends():
+    # On 31 March a month's validity keeps 1 March onwards: 28 February + 1 month is 28 March.
+    window = validity_window(datetime(2023, 3, 31, 12, 0), 1)
+    assert window == ValidityWindow(datetime(2023, 3, 1))
+    # On 30 September at 10:00, 31 August 09:00 has lapsed (on 30 September 09:00), though
+    # 30 August 10:00 has not: 31 August counts only from 10:00.
+    window = validity_window(datetime(2024, 9, 30, 10, 0), 1)
+    assert window.since == datetime(2024, 8, 30, 10, 0)
+    assert window.gaps == ((datetime(2024, 8, 31), datetime(2024, 8, 31, 10, 0)),)
+    assert not window.counts(datetime(2024, 8, 31, 9, 0)) and window.counts(
+        datetime(2024, 8, 31, 10)
+    )
+    assert validity_window(datetime(2024, 5, 15, 8, 30), 24) == ValidityWindow(
+        datetime(2022, 5, 15, 8, 30)
+    )
+    assert validity_window(datetime(2024, 5, 15), None) is None
+
+
+@pytest.mark.parametrize("validity_months", [1, 6, 13, 24, 36])
+def test_the_validity_window_agrees_with_lapse_time(validity_months):
+    rng = random.Random(validity_months)
+    month_ends = [datetime(2024, m, 1) - timedelta(microseconds=1) for m in range(2, 13)]
+    month_ends += [datetime(2023, 3, 1) - timedelta(hours=h) for h in (1, 14, 24)]
+    for _ in range(5000):
+        now = rng.choice(month_ends) + timedelta(
+            days=rng.choice([0, 0, 0, -1, -2, -3]),
+            hours=rng.choice([0, 0, -3, -13]),
+            microseconds=rng.randint(-2, 2),
+        )
+        at = (
+            now
+            - relativedelta(months=validity_months)
+            + timedelta(
+                days=rng.randint(-4, 4),
+                hours=rng.choice([0, 0, -1, 1, 9]),
+                microseconds=rng.randint(-2, 2),
+            )
+        )
+        window = validity_window(now, validity_months)
+        assert window.counts(at) == (lapse_time(at, validity_months) >= now), (at, now)
 
 
 # --- next_level agrees with level_from_evidence -------------------------------------------------

@@ -8,6 +8,7 @@ the revoke form is shown again with its error (400).
 
 from __future__ import annotations
 
+from competencies.services.frameworks import ensure_default_frameworks
 from courses.services import authoring
 from courses.services.principles import ensure_principles
 from lms.access import PUBLIC
@@ -27,7 +28,8 @@ def create_objects(users: dict[str, User]) -> dict[str, int | str]:
         authoring.CourseDetails("CERT-1", "Certified course", "Earns a certificate.", 12),
         training_unit_id=users["trainer"].unit_id,
     )
-    module = authoring.add_module(course, "Module 1", ["P-INT"], [])
+    ensure_default_frameworks()
+    module = authoring.add_module(course, "Module 1", ["P-INT"], ["P-INT"])
     authoring.add_lesson(module, "Lesson 1", "Integrity **first**.")
     db.session.refresh(course)
     authoring.set_status(course, "published")
@@ -47,6 +49,8 @@ TABLE = RouteTable(
         ("GET", "/verify/<code>/credential.jwt"): ("/verify/{code}/credential.jwt", EVERYONE),
         ("GET", "/verify/<code>/credential.json"): ("/verify/{code}/credential.json", EVERYONE),
         ("GET", "/.well-known/jwks.json"): ("/.well-known/jwks.json", EVERYONE),
+        # A credential's alignment points here (the module's competency).
+        ("GET", "/competencies/<code>"): ("/competencies/P-INT", EVERYONE),
         ("GET", "/certificates"): ("/certificates", statuses(302, 403, 200, 200, 200)),
         ("GET", "/certificates/<int:certificate_id>/revoke"): (
             "/certificates/{certificate}/revoke",
@@ -64,6 +68,7 @@ TABLE = RouteTable(
         "certificates.credential_jwt": PUBLIC,
         "certificates.credential_json": PUBLIC,
         "keys.jwks": PUBLIC,
+        "competency_pages.show": PUBLIC,
         "certificates.holders": VIEWERS,
         "certificates.revoke": ADMIN,
     },

@@ -101,7 +101,8 @@ def test_a_completion_that_rolls_back_leaves_no_request(db, officer, course):
 
     for item in db.session.scalars(select(CourseItem).where(CourseItem.course_id == course.id)):
         mark_item_done(officer.id, item)
-    assert db.session.info.get("queued_jobs") == [("courses.issue_certificate", [1])]
+    [(task, _)] = db.session.info.get("queued_jobs")
+    assert task == "courses.issue_certificate"
     db.session.rollback()
     assert db.session.scalar(select(func.count(CertificateRequest.id))) == 0
     assert "queued_jobs" not in db.session.info
@@ -553,3 +554,22 @@ def test_the_course_form_offers_recertification(client, db, trainer, centre, log
     from courses.models import Course
 
     assert db.session.scalar(select(Course).where(Course.code == "RC-9")).recertify is True
+
+
+def test_alignments_name_the_competencies_and_point_to_their_public_page(
+    client, db, officer, course
+):
+    from competencies.services.frameworks import ensure_default_frameworks
+
+    ensure_default_frameworks()
+    db.session.commit()
+    certificate = certified(officer.id, course)
+    [alignment] = jwt.decode(certificate.credential, options={"verify_signature": False})["vc"][
+        "credentialSubject"
+    ]["achievement"]["alignment"]
+    assert alignment["targetName"] == certificate.competencies[0]["name"] != "P-INT"
+    assert alignment["targetFramework"]
+    path = alignment["targetUrl"].removeprefix("http://127.0.0.1:5000")
+    page = client.get(path)
+    assert page.status_code == 200 and alignment["targetName"] in text_of(page)
+    assert client.get("/competencies/NO-SUCH-CODE").status_code == 404

@@ -29,7 +29,9 @@ def test_an_officer_gets_a_published_courses_image_sandboxed(client, login_as, o
     assert response.data == PNG
     assert response.headers["Content-Type"] == "image/png"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response.headers["Content-Security-Policy"] == (
+        "default-src 'none'; sandbox; frame-ancestors 'none'"
+    )
     assert response.headers["Content-Disposition"] == 'inline; filename="Chart-of-clearance.png"'
 
 

@@ -20,7 +20,15 @@ def start_in_subprocess(tmp_path, **settings: str) -> subprocess.Popen:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "LMS_CONFIG"}
+        if key
+        not in {
+            "SECRET_KEY",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "LMS_CONFIG",
+            "CREDENTIAL_SIGNING_KEY",
+            "CREDENTIAL_SIGNING_KEY_FILE",
+        }
     }
     env.update(LMS_CONFIG="production", LMS_INSTANCE_PATH=str(tmp_path), **settings)
     return subprocess.Popen(
@@ -39,12 +47,22 @@ def production_starts(tmp_path_factory) -> dict[str, tuple[int, str]]:
     folder = tmp_path_factory.mktemp("production")
     database = f"sqlite:///{folder}/lms.sqlite3"
     redis = "redis://127.0.0.1:6399/0"  # not contacted at start
+    key = {"CREDENTIAL_SIGNING_KEY_FILE": str(folder / "signing-key.pem")}
     processes = {
-        "no secret key": start_in_subprocess(folder / "a", DATABASE_URL=database, REDIS_URL=redis),
-        "no database url": start_in_subprocess(folder / "b", SECRET_KEY=SECRET, REDIS_URL=redis),
-        "no redis url": start_in_subprocess(folder / "d", SECRET_KEY=SECRET, DATABASE_URL=database),
+        "no secret key": start_in_subprocess(
+            folder / "a", DATABASE_URL=database, REDIS_URL=redis, **key
+        ),
+        "no database url": start_in_subprocess(
+            folder / "b", SECRET_KEY=SECRET, REDIS_URL=redis, **key
+        ),
+        "no redis url": start_in_subprocess(
+            folder / "d", SECRET_KEY=SECRET, DATABASE_URL=database, **key
+        ),
+        "no signing key": start_in_subprocess(
+            folder / "e", SECRET_KEY=SECRET, DATABASE_URL=database, REDIS_URL=redis
+        ),
         "all": start_in_subprocess(
-            folder / "c", SECRET_KEY=SECRET, DATABASE_URL=database, REDIS_URL=redis
+            folder / "c", SECRET_KEY=SECRET, DATABASE_URL=database, REDIS_URL=redis, **key
         ),
     }
     results = {}
@@ -75,6 +93,16 @@ def test_production_without_redis_url_refuses_to_start(production_starts):
     assert "set REDIS_URL in the environment" in stderr.strip().splitlines()[-1]
 
 
+def test_production_without_a_signing_key_refuses_to_start(production_starts):
+    returncode, stderr = production_starts["no signing key"]
+    assert returncode != 0
+    assert (
+        stderr.strip()
+        .splitlines()[-1]
+        .endswith("set CREDENTIAL_SIGNING_KEY (or CREDENTIAL_SIGNING_KEY_FILE) in the environment.")
+    )
+
+
 def test_production_with_all_its_settings_starts(production_starts):
     returncode, stderr = production_starts["all"]
     assert returncode == 0, stderr
@@ -84,7 +112,12 @@ def test_an_empty_secret_counts_as_missing(tmp_path):
     with pytest.raises(ConfigError, match="set SECRET_KEY, DATABASE_URL and REDIS_URL"):
         create_app(
             ProductionConfig,
-            {"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "", "SQLALCHEMY_DATABASE_URI": ""},
+            {
+                "INSTANCE_PATH": str(tmp_path),
+                "SECRET_KEY": "",
+                "SQLALCHEMY_DATABASE_URI": "",
+                "CREDENTIAL_SIGNING_KEY_FILE": "/etc/lms/signing-key.pem",
+            },
         )
 
 
@@ -102,6 +135,7 @@ def test_production_cookies_are_secure_and_responses_carry_hsts(tmp_path):
             "SECRET_KEY": SECRET,
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/lms.sqlite3",
             "REDIS_URL": "redis://127.0.0.1:6399/0",  # not contacted by these requests
+            "CREDENTIAL_SIGNING_KEY_FILE": "/etc/lms/signing-key.pem",  # not read either
         },
     )
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]

@@ -1,8 +1,8 @@
 """Task tests: the app's own Celery instance, run by the worker thread of Celery's pytest plugin
 (enabled with `-p celery.contrib.pytest` in pyproject.toml), never eagerly.
 
-The app uses the in-memory broker and a SQLite *file*, so that the worker thread, which opens
-its own connections, sees the rows the test writes.
+The app uses the in-memory broker and a database the worker thread, which opens its own
+connections, sees too: a SQLite *file*, or the PostgreSQL run's database.
 """
 
 from __future__ import annotations
@@ -31,12 +31,12 @@ FINAL_STATES = frozenset({"SUCCESS", "FAILURE"})
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
+def app(tmp_path: Path, shared_empty_database: str) -> Iterator[Flask]:
     app = create_app(
         TestingConfig,
         {
             "INSTANCE_PATH": str(tmp_path),
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'lms.sqlite3'}",
+            "SQLALCHEMY_DATABASE_URI": shared_empty_database,
             "CELERY": {
                 "broker_url": "memory://",
                 "broker_transport_options": {"polling_interval": 0.01},

@@ -1,0 +1,150 @@
+"""The database under the suite: in-memory SQLite (the default run), or PostgreSQL
+(`pytest --database=postgresql`, the second run of bin/test), started by the suite.
+
+On PostgreSQL the schema is made once per session, in one database; each test starts from it
+emptied (every row deleted, every sequence restarted), which costs a few milliseconds where
+CREATE DATABASE ... TEMPLATE costs about ten times more.
+
+A test takes part in the PostgreSQL run when it uses the `empty_database` fixture (the `app`
+fixture does); the others skip there, saying why: they use no database, or start processes
+on a SQLite file of their own. A test that is about SQLite itself carries
+`@pytest.mark.sqlite_only("why")`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from config import TestingConfig
+
+POSTGRESQL = "postgresql"
+SQLITE = "sqlite"
+MEMORY_URLS = ("sqlite://", "sqlite:///:memory:")
+RESET_LOCK_TIMEOUT = "10s"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database",
+        choices=(SQLITE, POSTGRESQL),
+        default=SQLITE,
+        help="the database the tests' apps use: in-memory SQLite (default), or a PostgreSQL "
+        "cluster the suite starts (bin/test runs both)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): about SQLite itself; skipped in the PostgreSQL run"
+    )
+
+
+def on_postgresql(config: pytest.Config) -> bool:
+    return config.getoption("--database") == POSTGRESQL
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"database: {config.getoption('--database')}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not on_postgresql(config):
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            reason = marker.args[0] if marker.args else "about SQLite itself"
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
+        elif "empty_database" not in getattr(item, "fixturenames", ()):
+            item.add_marker(
+                pytest.mark.skip(
+                    reason="SQLite only: uses no database, or starts processes on a SQLite "
+                    "file of its own (the SQLite run covers it)"
+                )
+            )
+
+
+@dataclass
+class PostgresTestDatabase:
+    """The session's PostgreSQL database, with the schema; `empty()` deletes every row."""
+
+    url: str
+    connection: psycopg.Connection
+    reset_sql: sql.Composed
+
+    def empty(self) -> None:
+        with self.connection.transaction():
+            self.connection.execute(self.reset_sql)
+
+
+def reset_statements(tables: list[str], sequences: list[str]) -> sql.Composed:
+    """Every row deleted (foreign keys not checked: users and imports refer to each other),
+    every id sequence back to 1, as in a new database."""
+    statements = [
+        sql.SQL("SET LOCAL session_replication_role = replica"),
+        sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(RESET_LOCK_TIMEOUT)),
+    ]
+    statements += [sql.SQL("DELETE FROM {}").format(sql.Identifier(table)) for table in tables]
+    statements += [
+        sql.SQL("ALTER SEQUENCE {} RESTART").format(sql.Identifier(sequence))
+        for sequence in sequences
+    ]
+    return sql.SQL("; ").join(statements)
+
+
+@pytest.fixture(scope="session")
+def postgres_test_database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[PostgresTestDatabase]:
+    """The PostgreSQL run's database: the schema made once, from the models."""
+    from lms import create_app
+    from lms.extensions import db
+
+    url: str = request.getfixturevalue("postgres_server")
+    app = create_app(
+        TestingConfig,
+        {"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(tmp_path_factory.mktemp("schema"))},
+    )
+    with app.app_context():
+        db.create_all()
+        tables = [table.name for table in reversed(db.metadata.sorted_tables)]
+        db.session.remove()
+        db.engine.dispose()
+    cluster = request.getfixturevalue("postgres_cluster")
+    connection = cluster.connect(url.rsplit("/", 1)[1])
+    sequences = [
+        row[0]
+        for row in connection.execute(
+            "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = "
+            "'public'"
+        )
+    ]
+    try:
+        yield PostgresTestDatabase(url, connection, reset_statements(tables, sequences))
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def empty_database(request: pytest.FixtureRequest) -> str:
+    """The URL of an empty database for this test's app: in-memory SQLite (each engine has
+    its own; `create_all` makes the schema), or the PostgreSQL run's database, emptied."""
+    if not on_postgresql(request.config):
+        return TestingConfig.SQLALCHEMY_DATABASE_URI
+    database: PostgresTestDatabase = request.getfixturevalue("postgres_test_database")
+    database.empty()
+    return database.url
+
+
+@pytest.fixture
+def shared_empty_database(empty_database: str, tmp_path) -> str:
+    """An empty database that other connections and threads see too (a Celery worker
+    thread, concurrent requests): a SQLite file where the run uses in-memory SQLite."""
+    if empty_database in MEMORY_URLS:
+        return f"sqlite:///{tmp_path / 'lms.sqlite3'}"
+    return empty_database

@@ -1,0 +1,105 @@
+"""Uploaded files: a size limit, the type read from the content, and never served as
+something a browser would run.
+
+tests/courses/test_authoring_refusals.py refuses SVG, HTML named .png, non-images, files over
+2 MB and empty files one by one; tests/courses/test_uploads.py checks who may fetch an image.
+Here: disguises of markup, polyglots that do start like an image, the request size limit, and
+how every stored upload is served.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from courses.models import Upload
+from courses.services.uploads import MAX_UPLOAD_BYTES
+from lms.extensions import db
+from tests.security.conftest import PNG, Cast
+from tests.security.helpers import browser_as, token_of
+
+IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+SCRIPT = b"<script>alert(document.cookie)</script>"
+DISGUISED_MARKUP = {
+    "svg-named-png": (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "a.png"),
+    "svg-with-bom-and-blank-lines": (b"\xef\xbb\xbf\n\n  <svg onload=alert(1)>", "b.png"),
+    "xml-declared-svg": (b'<?xml version="1.0"?><svg onload="alert(1)"/>', "c.gif"),
+    "uppercase-html": (b"<HTML><BODY>" + SCRIPT, "d.jpg"),
+    "html-after-text": (b"hello " + SCRIPT, "e.webp"),
+    "html-named-image-with-image-type": (b"<!doctype html>" + SCRIPT, "f.png"),
+}
+POLYGLOTS = {
+    "png-then-html": (PNG + SCRIPT, "poly.html"),
+    "gif-then-html": (b"GIF89a" + SCRIPT, "poly.svg"),
+    "jpeg-then-svg": (b"\xff\xd8\xff" + b'<svg onload="alert(1)"/>', "poly.jpg"),
+    "webp-then-html": (b"RIFF\x00\x00\x00\x00WEBP" + SCRIPT, "poly.webp"),
+}
+
+
+@pytest.fixture
+def trainer(app, cast: Cast, login_as):
+    return browser_as(app, login_as, cast.trainer_a)
+
+
+def send(trainer, cast: Cast, data: bytes, name: str, content_type: str = "image/png"):
+    url = cast.world.url("/author/courses/{a_course}/images")
+    return trainer.post(
+        url,
+        data={
+            "file": (io.BytesIO(data), name, content_type),
+            "csrf_token": token_of(trainer, url),
+        },
+        content_type="multipart/form-data",
+    )
+
+
+def uploads_count() -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count(Upload.id)))
+
+
+@pytest.mark.parametrize("case", list(DISGUISED_MARKUP))
+def test_markup_in_disguise_is_refused(case, trainer, cast: Cast):
+    data, name = DISGUISED_MARKUP[case]
+    before = uploads_count()
+    response = send(trainer, cast, data, name)
+    assert response.status_code == 400
+    assert uploads_count() == before
+
+
+def test_a_polyglot_is_kept_only_as_the_image_it_starts_as_and_served_inert(trainer, cast: Cast):
+    """Bytes that begin like an image are stored as that image type, under a name of ours;
+    served, they say so with nosniff in a sandbox, so the markup behind never runs."""
+    for case, (data, name) in POLYGLOTS.items():
+        assert send(trainer, cast, data, name).status_code == 302, case
+    course_id = cast.world.ids["a_course"]
+    stored = list(db.session.scalars(select(Upload).where(Upload.course_id == course_id)))
+    assert len(stored) == len(POLYGLOTS)
+    assert {upload.filename.rsplit(".", 1)[1] for upload in stored} <= {"png", "gif", "jpg", "webp"}
+    for upload in stored:
+        for query in ("", "?format=html", "?type=image/svg+xml"):
+            response = trainer.get(
+                f"/uploads/{upload.id}/{upload.filename}{query}",
+                headers={"Accept": "text/html,image/svg+xml"},
+            )
+            assert response.status_code == 200, upload.filename
+            assert response.mimetype in IMAGE_TYPES and response.mimetype == upload.content_type
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            csp = response.headers["Content-Security-Policy"]
+            assert "sandbox" in csp and "default-src 'none'" in csp
+            disposition = response.headers["Content-Disposition"]
+            assert disposition == f'inline; filename="{upload.filename}"'
+
+
+def test_over_the_size_limits_nothing_is_stored(app, trainer, cast: Cast):
+    before = uploads_count()
+    image = PNG + b"\x00" * MAX_UPLOAD_BYTES
+    response = send(trainer, cast, image, "big.png")
+    assert response.status_code == 400
+    assert "images may be at most 2048 KB" in response.get_data(as_text=True)
+    request_limit = app.config["MAX_CONTENT_LENGTH"]
+    response = send(trainer, cast, PNG + b"\x00" * request_limit, "bigger.png")
+    assert response.status_code == 413
+    assert uploads_count() == before
