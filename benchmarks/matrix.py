@@ -590,12 +590,16 @@ def write_floor() -> Timing:
 
 
 def write_copy(copy) -> None:
-    best = select(
-        Evidence.user_id,
-        Evidence.competency_id,
-        func.max(Evidence.level),
-        func.max(Evidence.created_at),
-    ).group_by(Evidence.competency_id, Evidence.user_id)
+    best = (
+        select(
+            Evidence.user_id,
+            Evidence.competency_id,
+            func.max(Evidence.level),
+            func.max(Evidence.created_at),
+        )
+        .group_by(Evidence.competency_id, Evidence.user_id)
+        .order_by(Evidence.user_id, Evidence.competency_id)  # in key order, as the rebuild
+    )
     db.session.execute(
         insert(copy).from_select(["user_id", "competency_id", "level", "achieved_at"], best)
     )

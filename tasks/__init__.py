@@ -74,6 +74,12 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     # Importing the task modules registers the @shared_task functions with this app.
-    from tasks import assignments, certificates, maintenance, user_import  # noqa: F401
+    from tasks import (  # noqa: F401
+        assignments,
+        certificates,
+        competencies,
+        maintenance,
+        user_import,
+    )
 
     return celery_app

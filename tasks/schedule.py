@@ -23,6 +23,10 @@ BEAT_SCHEDULE = {
         "task": "courses.expire_certificates",
         "schedule": crontab(hour=2, minute=35),
     },
+    "refresh-lapsed-competency-levels": {
+        "task": "competencies.refresh_lapsed_levels",
+        "schedule": crontab(hour=2, minute=5),
+    },
     "send-assignment-reminders": {
         "task": "courses.send_assignment_reminders",
         "schedule": crontab(hour=6, minute=5),

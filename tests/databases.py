@@ -6,9 +6,9 @@ emptied (every row deleted, every sequence restarted), which costs a few millise
 CREATE DATABASE ... TEMPLATE costs about ten times more.
 
 A test takes part in the PostgreSQL run when it uses the `empty_database` fixture (the `app`
-fixture does); the others skip there, saying why: they use no database, or start processes
-on a SQLite file of their own. A test that is about SQLite itself carries
-`@pytest.mark.sqlite_only("why")`.
+fixture does) or `shared_empty_database`; the others skip there, saying why: they use no
+database, or start processes on a SQLite file of their own. A test about SQLite itself
+carries `@pytest.mark.sqlite_only("why")`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from config import TestingConfig
 
 POSTGRESQL = "postgresql"
 SQLITE = "sqlite"
-MEMORY_URLS = ("sqlite://", "sqlite:///:memory:")
 RESET_LOCK_TIMEOUT = "10s"
 
 
@@ -60,7 +59,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if marker is not None:
             reason = marker.args[0] if marker.args else "about SQLite itself"
             item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
-        elif "empty_database" not in getattr(item, "fixturenames", ()):
+        elif not {"empty_database", "shared_empty_database"} & set(
+            getattr(item, "fixturenames", ())
+        ):
             item.add_marker(
                 pytest.mark.skip(
                     reason="SQLite only: uses no database, or starts processes on a SQLite "
@@ -130,21 +131,24 @@ def postgres_test_database(
         connection.close()
 
 
-@pytest.fixture
-def empty_database(request: pytest.FixtureRequest) -> str:
-    """The URL of an empty database for this test's app: in-memory SQLite (each engine has
-    its own; `create_all` makes the schema), or the PostgreSQL run's database, emptied."""
+def emptied_postgres_database(request: pytest.FixtureRequest) -> str | None:
+    """On the PostgreSQL run, the session's database emptied for this test (its URL)."""
     if not on_postgresql(request.config):
-        return TestingConfig.SQLALCHEMY_DATABASE_URI
+        return None
     database: PostgresTestDatabase = request.getfixturevalue("postgres_test_database")
     database.empty()
     return database.url
 
 
 @pytest.fixture
-def shared_empty_database(empty_database: str, tmp_path) -> str:
+def empty_database(request: pytest.FixtureRequest) -> str:
+    """The URL of an empty database for this test's app: in-memory SQLite (each engine has
+    its own; `create_all` makes the schema), or the PostgreSQL run's database, emptied."""
+    return emptied_postgres_database(request) or TestingConfig.SQLALCHEMY_DATABASE_URI
+
+
+@pytest.fixture
+def shared_empty_database(request: pytest.FixtureRequest, tmp_path) -> str:
     """An empty database that other connections and threads see too (a Celery worker
-    thread, concurrent requests): a SQLite file where the run uses in-memory SQLite."""
-    if empty_database in MEMORY_URLS:
-        return f"sqlite:///{tmp_path / 'lms.sqlite3'}"
-    return empty_database
+    thread, concurrent requests): a SQLite file, or the PostgreSQL run's database."""
+    return emptied_postgres_database(request) or f"sqlite:///{tmp_path / 'lms.sqlite3'}"

@@ -9,9 +9,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from courses.models import CourseEnrolment, CourseItem, ItemProgress
 from courses.signals import course_completed
@@ -141,8 +142,23 @@ def _complete_if_done(user_id: int, course_id: int, row: CourseEnrolment) -> boo
     db.session.flush()
     progress = progress_for(user_id, [course_id])[course_id]
     if progress.total and progress.done >= progress.total:
-        row.completed_at = utcnow()
-        db.session.flush()
+        # Only the request whose update finds the enrolment still open completes it: two
+        # requests finishing the last item at once would otherwise both send the event.
+        now = utcnow()
+        claimed = db.session.execute(
+            update(CourseEnrolment)
+            .where(
+                CourseEnrolment.user_id == user_id,
+                CourseEnrolment.course_id == course_id,
+                CourseEnrolment.completed_at.is_(None),
+            )
+            .values(completed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:
+            db.session.refresh(row, ["completed_at"])
+            return False
+        set_committed_value(row, "completed_at", now)
         course_completed.send(row)
         return True
     return False

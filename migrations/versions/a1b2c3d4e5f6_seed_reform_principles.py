@@ -1,7 +1,7 @@
 """seed the reform principles (reference data)
 
 Revision ID: a1b2c3d4e5f6
-Revises: 1fe76dbce8de
+Revises: 81ac157e866e
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from courses.services.principles import PRINCIPLES
 
 revision = "a1b2c3d4e5f6"
-down_revision = "1fe76dbce8de"
+down_revision = "81ac157e866e"
 branch_labels = None
 depends_on = None
 

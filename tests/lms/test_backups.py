@@ -259,6 +259,24 @@ def test_restoring_over_a_live_database_keeps_the_previous_one_aside(live, tmp_p
     assert oct(previous.stat().st_mode & 0o777) == "0o600"
 
 
+def test_a_damaged_database_is_moved_aside_and_replaced(live, tmp_path):
+    database = live / DATABASE_NAME
+    backup = tmp_path / "good.sqlite3"
+    assert run_cli(live, "backup", "create", str(backup))[0] == 0
+    expected = snapshot(database)
+    damaged = b"\x00garbage where the database was" * 1000
+    database.write_bytes(damaged)
+
+    code, output = run_cli(live, "backup", "restore", str(backup))
+
+    assert code == 0, output
+    assert snapshot(database) == expected
+    (previous,) = live.glob(f"{DATABASE_NAME}.before-restore-*")
+    assert previous.read_bytes() == damaged
+    with closing(sqlite3.connect(database)) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
 def folder_state(folder: Path) -> dict[str, str]:
     """Every file in the folder and a digest of its bytes."""
     return {

@@ -60,24 +60,16 @@ def allowed_roles(statuses: Mapping[str, int]) -> list[str]:
 
 
 def sweep_urls(rule: Rule, known: Mapping[str, object], ids: range) -> Iterator[str]:
-    """URLs of `rule` with each integer argument swept over `ids`, the other arguments taken
-    from `known` (a victim's real ids), and once with every integer argument swept together."""
+    """URLs of `rule` with each integer argument swept over `ids` in turn, the other arguments
+    taken from `known` (a victim's real ids): /author/courses/<id>/lessons/<victim's lesson>
+    and /author/courses/<victim's course>/lessons/<id>."""
     int_args = [name for name, converter in rule._converters.items() if _is_int(converter)]
-    if not int_args:
-        return
     base = {name: known.get(name) for name in rule.arguments}
-    seen: set[str] = set()
-    for value in ids:
-        variants = [dict(base, **{name: value for name in int_args})]
-        if len(int_args) > 1:
-            variants += [dict(base, **{name: value}) for name in int_args]
-        for arguments in variants:
-            if any(v is None for v in arguments.values()):
-                continue
-            url = rule.build(arguments, append_unknown=False)[1]
-            if url not in seen:
-                seen.add(url)
-                yield url
+    if not int_args or any(value is None for value in base.values()):
+        return
+    for name in int_args:
+        for value in ids:
+            yield rule.build({**base, name: value}, append_unknown=False)[1]
 
 
 def _is_int(converter: object) -> bool:

@@ -13,7 +13,7 @@ from http.cookies import SimpleCookie
 from lms.accounts.models import User, UserRole
 from lms.accounts.passwords import hash_password
 from lms.extensions import db as _db
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, csrf_token_from
 from tests.lms.test_security import (  # noqa: F401  (run here too)
     test_session_cookie_is_http_only_and_same_site,
 )
@@ -100,8 +100,6 @@ def test_production_sets_the_session_cookie_secure_at_sign_in(tmp_path):
 
 
 def sign_in_over(browser, base_url: str, email: str):
-    from tests.conftest import csrf_token_from
-
     page = browser.get("/login", base_url=base_url)
     token = csrf_token_from(page.get_data(as_text=True))
     return browser.post(

@@ -23,7 +23,6 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -288,18 +287,17 @@ def test_posted_text_echoed_on_a_refused_form_is_inert(app, cast: Cast, login_as
     )
 
 
-@pytest.mark.parametrize("role", ["officer", "trainer", "hr", "admin", "anonymous"])
-def test_every_query_parameter_of_every_page_is_reflected_inert(role, app, cast: Cast, login_as):
+def test_every_query_parameter_of_every_page_is_reflected_inert(app, cast: Cast, login_as):
     """Each GET route, for the widest role it serves: all parameters at once, then each
     parameter its page sends on its own (a refused one must not hide the others)."""
     users = {**cast.world.users, "anonymous": None}
-    browser = browser_as(app, login_as, users[role])
+    browsers = {role: browser_as(app, login_as, user) for role, user in users.items()}
     tried = 0
     for rule, url, statuses in get_routes():
         roles = allowed_roles(statuses)
-        if not roles or roles[0] != role or rule.startswith("/static"):
+        if not roles or rule.startswith("/static"):
             continue
-        target = cast.world.url(url).split("?")[0]
+        browser, target = browsers[roles[0]], cast.world.url(url).split("?")[0]
         page = browser.get(target)
         names = query_names(page.get_data(as_text=True)) if page.mimetype == "text/html" else set()
         page.close()
@@ -312,7 +310,7 @@ def test_every_query_parameter_of_every_page_is_reflected_inert(role, app, cast:
             if response.mimetype == "text/html":
                 assert_inert(response.get_data(as_text=True), f"{target} {sorted(query)}")
             response.close()
-    assert tried >= 1
+    assert tried >= len(get_routes())
 
 
 def test_the_path_and_the_sign_in_target_are_reflected_inert(app, cast: Cast, login_as):

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 1fe76dbce8de
+Revision ID: 81ac157e866e
 Revises: 
-Create Date: 2026-11-26 08:17:32.899182
+Create Date: 2026-11-26 09:31:25.953755
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '1fe76dbce8de'
+revision = '81ac157e866e'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -173,11 +173,9 @@ def upgrade():
     sa.Column('expires_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['competency_id'], ['competencies.id'], name=op.f('fk_current_levels_competency_id_competencies')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_current_levels_user_id_users')),
-    sa.PrimaryKeyConstraint('user_id', 'competency_id', name=op.f('pk_current_levels'))
+    sa.PrimaryKeyConstraint('user_id', 'competency_id', name=op.f('pk_current_levels')),
+    sqlite_with_rowid=False
     )
-    with op.batch_alter_table('current_levels', schema=None) as batch_op:
-        batch_op.create_index('ix_current_levels_competency', ['competency_id', 'level'], unique=False)
-
     op.create_table('curricula',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -578,7 +576,7 @@ def upgrade():
     )
     with op.batch_alter_table('evidence', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_evidence_attempt_id'), ['attempt_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_evidence_competency_id'), ['competency_id'], unique=False)
+        batch_op.create_index('ix_evidence_competency_user_time', ['competency_id', 'user_id', 'created_at', 'level'], unique=False)
         batch_op.create_index(batch_op.f('ix_evidence_created_at'), ['created_at'], unique=False)
         batch_op.create_index('ix_evidence_user_competency', ['user_id', 'competency_id'], unique=False)
 
@@ -590,7 +588,7 @@ def downgrade():
     with op.batch_alter_table('evidence', schema=None) as batch_op:
         batch_op.drop_index('ix_evidence_user_competency')
         batch_op.drop_index(batch_op.f('ix_evidence_created_at'))
-        batch_op.drop_index(batch_op.f('ix_evidence_competency_id'))
+        batch_op.drop_index('ix_evidence_competency_user_time')
         batch_op.drop_index(batch_op.f('ix_evidence_attempt_id'))
 
     op.drop_table('evidence')
@@ -687,9 +685,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_curricula_training_unit_id'))
 
     op.drop_table('curricula')
-    with op.batch_alter_table('current_levels', schema=None) as batch_op:
-        batch_op.drop_index('ix_current_levels_competency')
-
     op.drop_table('current_levels')
     op.drop_table('competency_principles')
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:

@@ -1,0 +1,190 @@
+"""The default catalogue as files: it imports whole, exports back to the same content, and a
+GIFT bank with errors reports each by line and imports nothing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from courses.demo import CATALOGUE
+from courses.gift import parse_gift, write_gift
+from courses.models import Course, CourseItem, ItemKind, Question
+from courses.services.course_files import (
+    CourseFileErrors,
+    course_folders,
+    export_course,
+    import_course,
+)
+from courses.services.principles import PRINCIPLES, ensure_principles
+from lms.organisation.models import OrgUnit
+
+
+@pytest.fixture
+def training_unit(db, root_unit) -> OrgUnit:
+    ensure_principles()
+    unit = OrgUnit(
+        code="NCTC",
+        name="National Customs Training Centre",
+        kind="training_centre",
+        parent=root_unit,
+    )
+    db.session.add(unit)
+    db.session.flush()
+    unit.path, unit.depth = f"{root_unit.path}{unit.id}/", 1
+    db.session.commit()
+    return unit
+
+
+def content_of(course: Course) -> dict:
+    """What an officer and an author see of a course, without database ids."""
+    return {
+        "code": course.code,
+        "title": course.title,
+        "summary": course.summary,
+        "validity": course.validity_months,
+        "modules": [
+            {
+                "title": module.title,
+                "principles": [p.code for p in module.principles],
+                "competencies": module.competency_codes,
+                "items": [
+                    (
+                        item.kind,
+                        item.title,
+                        item.required,
+                        item.lesson.markdown if item.lesson else None,
+                        (
+                            item.quiz.pass_mark,
+                            item.quiz.draw_mode,
+                            item.quiz.draw_per_level,
+                            item.quiz.review_mode,
+                        )
+                        if item.quiz
+                        else None,
+                    )
+                    for item in module.items
+                ],
+            }
+            for module in course.modules
+        ],
+        "bank": sorted(
+            (q.qtype, q.text, q.level, q.competency_code or "", json.dumps(q.data, sort_keys=True))
+            for q in course_questions(course)
+        ),
+    }
+
+
+def course_questions(course: Course) -> list[Question]:
+    from lms.extensions import db
+
+    return list(db.session.scalars(select(Question).where(Question.course_id == course.id)))
+
+
+def test_the_catalogue_has_one_course_per_principle_each_with_lessons_and_a_quiz(db, training_unit):
+    folders = course_folders(CATALOGUE)
+    courses = [import_course(f, training_unit_id=training_unit.id, publish=True) for f in folders]
+    db.session.commit()
+    covered = {p.code for c in courses for m in c.modules for p in m.principles}
+    assert covered >= {fact.code for fact in PRINCIPLES}
+    assert len(courses) == 14
+    for course in courses:
+        kinds = [item.kind for module in course.modules for item in module.items]
+        assert kinds.count(ItemKind.LESSON) >= 2, course.code
+        assert ItemKind.QUIZ in kinds, course.code
+        levels = {q.level for q in course_questions(course)}
+        assert len(course_questions(course)) >= 10 and {1, 2, 3} <= levels, course.code
+
+
+def test_import_then_export_gives_the_same_content(db, training_unit, tmp_path):
+    originals = {}
+    for folder in course_folders(CATALOGUE):
+        course = import_course(folder, training_unit_id=training_unit.id, publish=True)
+        originals[course.code] = content_of(course)
+        export_course(course, tmp_path / "first" / course.code)
+    db.session.commit()
+    # The exported folders, imported under new codes, hold the same content...
+    for folder in course_folders(tmp_path / "first"):
+        manifest = json.loads((folder / "course.json").read_text(encoding="utf-8"))
+        manifest["code"] = "X" + manifest["code"]
+        (folder / "course.json").write_text(json.dumps(manifest), encoding="utf-8")
+        again = import_course(folder, training_unit_id=training_unit.id)
+        assert content_of(again) | {"code": manifest["code"][1:]} == originals[manifest["code"][1:]]
+        # ...and export to the very same files.
+        export_course(again, tmp_path / "second" / again.code)
+        for exported in (tmp_path / "second" / again.code).iterdir():
+            first = tmp_path / "first" / again.code[1:] / exported.name
+            text = exported.read_text(encoding="utf-8")
+            if exported.name == "course.json":
+                text = text.replace(f'"code": "{again.code}"', f'"code": "{again.code[1:]}"')
+                assert json.loads(text) | {"code": again.code[1:]} == json.loads(
+                    first.read_text(encoding="utf-8")
+                ) | {"code": again.code[1:]}
+            else:
+                assert text == first.read_text(encoding="utf-8"), exported.name
+
+
+def test_gift_errors_are_reported_by_line_and_nothing_is_imported(db, training_unit, tmp_path):
+    folder = tmp_path / "P-INT-101"
+    shutil.copytree(CATALOGUE / "P-INT-101", folder)
+    bank = folder / "questions.gift"
+    lines = bank.read_text(encoding="utf-8").splitlines()
+    broken_at = len(lines) + 3
+    lines += [
+        "",
+        "// [tag:level-2]",
+        "A question whose answers never close {=yes ~no",
+        "",
+        "// [tag:level-9]",
+        "A level that does not exist {T}",
+        "",
+        "No level tag at all {=Customs ~Police}",
+    ]
+    bank.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(CourseFileErrors) as refused:
+        import_course(folder, training_unit_id=training_unit.id)
+    problems = refused.value.problems
+    assert problems == [
+        f"P-INT-101/questions.gift:{broken_at}: The answer block opened with '{{' is not closed "
+        "with '}'.",
+        f"P-INT-101/questions.gift:{broken_at + 3}: The level must be one of 1, 2, 3, 4 (found 9).",
+        f"P-INT-101/questions.gift:{broken_at + 5}: Missing level: put '// [tag:level-N]' "
+        "(N from 1 to 4) on the line before the question.",
+    ]
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Course.id))) == 0
+    assert db.session.scalar(select(func.count(CourseItem.id))) == 0
+
+
+def test_every_catalogue_bank_survives_a_gift_round_trip():
+    for folder in course_folders(CATALOGUE):
+        questions, errors = parse_gift((folder / "questions.gift").read_text(encoding="utf-8"))
+        assert errors == [] and questions, folder.name
+        again, errors = parse_gift(write_gift(questions))
+        assert errors == []
+        strip = [
+            (q.qtype, q.text, q.level, q.data, q.competency_code, q.general_feedback)
+            for q in questions
+        ]
+        assert strip == [
+            (q.qtype, q.text, q.level, q.data, q.competency_code, q.general_feedback) for q in again
+        ]
+
+
+def test_catalogue_folder_is_where_the_demo_reads_it():
+    assert Path(CATALOGUE).is_dir() and (Path(CATALOGUE) / "README.md").is_file()
+
+
+def test_the_demo_load_publishes_the_fourteen_principle_courses(app, db, runner):
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    published = db.session.scalars(
+        select(Course).where(Course.status == "published", Course.code.like("P-%-101"))
+    ).all()
+    assert sorted(c.code for c in published) == sorted(f"{f.code}-101" for f in PRINCIPLES)
+    for course in published:
+        kinds = {item.kind for module in course.modules for item in module.items}
+        assert kinds == {ItemKind.LESSON.value, ItemKind.QUIZ.value}, course.code
