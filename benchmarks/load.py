@@ -7,12 +7,12 @@
 Builds a temporary instance (SQLite in WAL mode, as the embedded default): `flask db upgrade`,
 `flask demo load` (the demo administration, catalogue and progress), then generated officers
 until --officers of them have not yet attempted the benchmark's quiz (the final quiz of a
-published catalogue course). Starts gunicorn (2 workers, gthread with 4 threads each: see
-README.md, Benchmarks) on 127.0.0.1 and a free port, with SECRET_KEY and PUBLIC_BASE_URL set
-in its environment, waits until it answers, and drives it with an asyncio client (aiohttp).
-Each simulated user has a cookie jar of its own and connects from an address of its own in
-127.0.0.0/8, as officers at many posts would: the per-address limit on the sign-in form stays
-on, as in production.
+published catalogue course). Starts gunicorn (2 workers, gthread with 4 threads each, a
+listening socket per worker: see README.md, Benchmarks) on 127.0.0.1 and a free port, with
+SECRET_KEY and PUBLIC_BASE_URL set in its environment, waits until it answers, and drives it
+with an asyncio client (aiohttp). Each simulated user has a cookie jar of its own and connects
+from an address of its own in 127.0.0.0/8, as officers at many posts would: the per-address
+limit on the sign-in form stays on, as in production.
 
 Scenarios, one JSON line each on standard output (progress goes to standard error):
 
@@ -393,7 +393,7 @@ class User:
     def __init__(self, base: str, number: int, email: str = "", password: str = "") -> None:
         import aiohttp
 
-        self.base, self.number, self.email, self.password = base, number, email, password
+        self.number, self.email, self.password = number, email, password
         address = f"127.{10 + number // 62_500}.{(number // 250) % 250}.{number % 250 + 1}"
         self.http = aiohttp.ClientSession(
             base_url=base,
@@ -442,10 +442,11 @@ class User:
             recorder.failed("GET /login: no CSRF token")
             return False
         form = {"email": self.email, "password": self.password, "csrf_token": found.group(1)}
-        status, _, _ = await self.call(
-            recorder, "POST", "/login", data=form, expect_location=r"^/(\?|$)"
+        home = r"^/(\?|$)"
+        status, _, location = await self.call(
+            recorder, "POST", "/login", data=form, expect_location=home
         )
-        return status == 302
+        return status == 302 and re.search(home, location) is not None
 
     async def close(self) -> None:
         await self.http.close()

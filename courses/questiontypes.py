@@ -231,7 +231,23 @@ def parse_number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-class Numeric(QuestionType):
+class _TypedAnswerType(QuestionType):
+    """A type graded by matching a typed answer against a list of accepted answers."""
+
+    @abstractmethod
+    def _match(self, frozen: Data, answer: Any) -> Data | None:
+        """The accepted answer the typed one matches best, or None."""
+
+    def grade(self, frozen: Data, answer: Any) -> float:
+        match = self._match(frozen, answer)
+        return max(0.0, min(1.0, match["fraction"])) if match else 0.0
+
+    def feedback(self, frozen: Data, answer: Any) -> list[str]:
+        match = self._match(frozen, answer)
+        return [match["feedback_html"]] if match and match["feedback_html"] else []
+
+
+class Numeric(_TypedAnswerType):
     name = "numeric"
     label = _l("Numeric")
     grading_rule = _l("A number within the stated tolerance of the answer scores in full.")
@@ -272,14 +288,6 @@ class Numeric(QuestionType):
         hits = [a for a in frozen["answers"] if abs(value - a["value"]) <= a["tolerance"] + 1e-9]
         return max(hits, key=lambda a: a["fraction"], default=None)
 
-    def grade(self, frozen: Data, answer: Any) -> float:
-        match = self._match(frozen, answer)
-        return max(0.0, min(1.0, match["fraction"])) if match else 0.0
-
-    def feedback(self, frozen: Data, answer: Any) -> list[str]:
-        match = self._match(frozen, answer)
-        return [match["feedback_html"]] if match and match["feedback_html"] else []
-
     def marked_answers(self, frozen: Data) -> list[tuple[str, float]]:
         right = sorted(
             (a for a in frozen["answers"] if a["fraction"] > 0), key=lambda a: -a["fraction"]
@@ -303,7 +311,7 @@ def normalise_text_answer(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-class ShortText(QuestionType):
+class ShortText(_TypedAnswerType):
     name = "short_text"
     label = _l("Short text")
     grading_rule = _l(
@@ -333,14 +341,6 @@ class ShortText(QuestionType):
         typed = normalise_text_answer(answer) if isinstance(answer, str) else ""
         hits = [a for a in frozen["answers"] if typed and normalise_text_answer(a["text"]) == typed]
         return max(hits, key=lambda a: a["fraction"], default=None)
-
-    def grade(self, frozen: Data, answer: Any) -> float:
-        match = self._match(frozen, answer)
-        return max(0.0, min(1.0, match["fraction"])) if match else 0.0
-
-    def feedback(self, frozen: Data, answer: Any) -> list[str]:
-        match = self._match(frozen, answer)
-        return [match["feedback_html"]] if match and match["feedback_html"] else []
 
     def marked_answers(self, frozen: Data) -> list[tuple[str, float]]:
         right = sorted(

@@ -46,8 +46,8 @@ from competencies.services.frameworks import (
     FRAMEWORK_CODE_MAX,
     NAME_MAX,
     TAXONOMY_MAX,
+    add_competency,
     competency_tree,
-    place_competency,
     policy_problems,
     scale_problems,
 )
@@ -616,17 +616,15 @@ def import_framework(text: str, *, actor_id: int | None) -> Framework:
 
     def create(parent_code: str, parent: Competency | None) -> None:
         for position, row in enumerate(children.get(parent_code, []), start=1):
-            competency = Competency(
-                framework_id=framework.id,
-                code=row.code,
-                name=row.name,
-                description=row.description,
-                position=position,
+            competency = add_competency(
+                framework.id,
+                row.code,
+                row.name,
+                row.description,
+                position,
+                [principles[code] for code in row.principle_codes],
+                parent,
             )
-            competency.principles = [principles[code] for code in row.principle_codes]
-            db.session.add(competency)
-            db.session.flush()
-            place_competency(competency, parent)
             create(row.code, competency)
 
     create("", None)

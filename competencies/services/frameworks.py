@@ -68,6 +68,26 @@ def place_competency(competency: Competency, parent: Competency | None) -> None:
     competency.depth = parent.depth + 1 if parent else 0
 
 
+def add_competency(
+    framework_id: int,
+    code: str,
+    name: str,
+    description: str,
+    position: int,
+    principles: list,
+    parent: Competency | None,
+) -> Competency:
+    """Create a competency under `parent` (None: top level), with its principles."""
+    competency = Competency(
+        framework_id=framework_id, code=code, name=name, description=description, position=position
+    )
+    competency.principles = principles
+    db.session.add(competency)
+    db.session.flush()
+    place_competency(competency, parent)
+    return competency
+
+
 def ensure_default_frameworks() -> list[Framework]:
     """Create the default frameworks and competencies that are missing (safe to run again)."""
     principles = {p.code: p for p in ensure_principles()}
@@ -111,17 +131,15 @@ def _ensure_competency(
 ) -> None:
     competency = known.get(fact.code)
     if competency is None:
-        competency = Competency(
-            framework_id=framework.id,
-            code=fact.code,
-            name=fact.name,
-            description=fact.description,
-            position=position,
+        competency = add_competency(
+            framework.id,
+            fact.code,
+            fact.name,
+            fact.description,
+            position,
+            [principles[code] for code in fact.principles],
+            parent,
         )
-        competency.principles = [principles[code] for code in fact.principles]
-        db.session.add(competency)
-        db.session.flush()
-        place_competency(competency, parent)
         known[fact.code] = competency
     for index, child in enumerate(fact.children, start=1):
         _ensure_competency(framework, child, competency, index, known, principles)
