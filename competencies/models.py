@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship
 
 from courses.models import Principle
+from lms.database import bytewise
 from lms.extensions import db
 from lms.timeutil import utcnow
 
@@ -55,7 +56,9 @@ class Framework(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     competencies: Mapped[list[Competency]] = relationship(
-        back_populates="framework", order_by="Competency.path", cascade="all, delete-orphan"
+        back_populates="framework",
+        order_by=lambda: bytewise(Competency.path),  # tree order on any collation
+        cascade="all, delete-orphan",
     )
 
     def level_name(self, level: int) -> str:

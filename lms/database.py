@@ -1,10 +1,17 @@
-"""Database engine settings: SQLite in WAL mode with a busy timeout for the embedded default."""
+"""Database engine settings: SQLite in WAL mode with a busy timeout for the embedded default;
+text every database can store, on both."""
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import String, event, inspect
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
@@ -44,6 +51,63 @@ def _sqlite_begin_before_savepoint(conn, name) -> None:
         dbapi_connection.in_transaction
     ):
         dbapi_connection.execute("BEGIN")
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_unstorable_text(session: Session, flush_context, instances) -> None:
+    """Text longer than its column or holding a NUL character is refused before it is written.
+
+    PostgreSQL refuses both (the request would end in a server error) while SQLite stores them
+    silently; forms check their fields, and this is the net under every other way in (course
+    zips, CSV files, the CLI), the same on both databases."""
+    from lms.errors import ValidationError
+
+    for instance in (*session.new, *session.dirty):
+        state = inspect(instance)
+        for attribute in state.mapper.column_attrs:
+            value = state.dict.get(attribute.key)
+            if not isinstance(value, str):
+                continue
+            column = attribute.columns[0]
+            limit = column.type.length if isinstance(column.type, String) else None
+            what = _describe(type(instance).__name__, attribute.key)
+            if limit is not None and len(value) > limit:
+                raise ValidationError(
+                    f"The {what} is too long: {len(value)} characters, at most {limit}."
+                )
+            if "\x00" in value:
+                raise ValidationError(
+                    f"The {what} contains a NUL character, which cannot be stored."
+                )
+
+
+def _describe(model: str, key: str) -> str:
+    """'CourseItem', 'full_name' -> "course item's full name"."""
+    return f"{re.sub(r'(?<!^)(?=[A-Z])', ' ', model).lower()}'s {key.replace('_', ' ')}"
+
+
+class bytewise(ColumnElement):
+    """Text compared byte by byte, for ORDER BY on tree paths ('/1/2/9/'): each parent, then
+    its whole subtree. SQLite compares bytes already; PostgreSQL uses the database's
+    collation, and the language collations of most servers ignore the slashes (unit /1/23/
+    would come between /1/2/ and /1/2/9/)."""
+
+    inherit_cache = True
+    _traverse_internals = [("element", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, element: ColumnElement[str]) -> None:
+        self.element = element
+        self.type = element.type
+
+
+@compiles(bytewise)
+def _bytewise_default(element: bytewise, compiler, **kw) -> str:
+    return compiler.process(element.element, **kw)
+
+
+@compiles(bytewise, "postgresql")
+def _bytewise_postgresql(element: bytewise, compiler, **kw) -> str:
+    return f'{compiler.process(element.element, **kw)} COLLATE "C"'
 
 
 def commit_keeping_loaded_state() -> None:

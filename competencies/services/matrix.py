@@ -34,9 +34,10 @@ from competencies.services.gaps import (
     mean_gap_class,
 )
 from lms.accounts.models import Role, User, UserRole
+from lms.database import bytewise
 from lms.extensions import db
 from lms.organisation.models import OrgUnit
-from lms.organisation.services import subtree_condition, subtree_unit_ids
+from lms.organisation.services import subtree_condition, subtree_unit_ids, tree_order
 
 
 @dataclass(frozen=True)
@@ -484,7 +485,7 @@ def posts_of(user_ids: Iterable[int], f: MatrixFilter, status: PostStatus) -> di
             _level(),
         )
         .where(User.id.in_(user_ids), competency_condition(f), _status_condition(status))
-        .order_by(User.id, Framework.position, Competency.path)
+        .order_by(User.id, Framework.position, bytewise(Competency.path))
     ).all():
         found.setdefault(row[0], []).append(Post(*row))
     return found
@@ -495,6 +496,6 @@ def units_within(unit: OrgUnit) -> list[UnitRef]:
     return [
         UnitRef(u.id, u.code, u.name, u.kind, u.path, u.depth, u.parent_id)
         for u in db.session.scalars(
-            select(OrgUnit).where(subtree_condition(unit)).order_by(OrgUnit.path)
+            select(OrgUnit).where(subtree_condition(unit)).order_by(tree_order())
         )
     ]

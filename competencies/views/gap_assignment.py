@@ -18,11 +18,12 @@ from competencies.models import Competency, Framework
 from competencies.services.gap_assignment import confirm_gap_assignment, plan_gap_assignment
 from courses.services.assignments import ASSIGNING_ROLES, assignment_scope
 from lms.access import allow
+from lms.database import bytewise
 from lms.errors import DomainError, NotFound
 from lms.extensions import db
 from lms.organisation.forms import unit_choices
 from lms.organisation.models import OrgUnit
-from lms.organisation.services import list_positions, subtree_condition
+from lms.organisation.services import list_positions, subtree_condition, tree_order
 
 blueprint = Blueprint("gap_assignment", __name__, template_folder="../templates")
 
@@ -66,7 +67,7 @@ def _as_int(value: str | None) -> int | None:
 def _context(competency: str, unit_id: int | None, position_id: int | None, officer_id):
     scope = assignment_scope(current_user)
     units = list(
-        db.session.scalars(select(OrgUnit).where(subtree_condition(scope)).order_by(OrgUnit.path))
+        db.session.scalars(select(OrgUnit).where(subtree_condition(scope)).order_by(tree_order()))
     )
     unit = scope
     if unit_id:
@@ -84,7 +85,7 @@ def _filter_form(units: list[OrgUnit]) -> GapFilterForm:
         for code, name, framework in db.session.execute(
             select(Competency.code, Competency.name, Framework.name)
             .join(Framework, Framework.id == Competency.framework_id)
-            .order_by(Framework.position, Framework.id, Competency.path)
+            .order_by(Framework.position, Framework.id, bytewise(Competency.path))
         ).all()
     ]
     form.unit.choices = unit_choices(units, blank=_("All units in my scope"))

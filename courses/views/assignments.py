@@ -42,7 +42,7 @@ from lms.extensions import db
 from lms.notifications.services import recent_notifications
 from lms.organisation.forms import unit_choices
 from lms.organisation.models import OrgUnit
-from lms.organisation.services import list_positions, subtree_condition
+from lms.organisation.services import list_positions, subtree_condition, tree_order
 from lms.pagination import paginate
 from lms.timeutil import utcnow
 
@@ -61,7 +61,7 @@ def _today():
 
 def _units_in(scope: OrgUnit) -> list[OrgUnit]:
     return list(
-        db.session.scalars(select(OrgUnit).where(subtree_condition(scope)).order_by(OrgUnit.path))
+        db.session.scalars(select(OrgUnit).where(subtree_condition(scope)).order_by(tree_order()))
     )
 
 

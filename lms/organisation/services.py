@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, literal, select, update
+from sqlalchemy import ColumnElement, Select, func, literal, select, update
 
 from lms.audit.services import AuditAction, record_audit
+from lms.database import bytewise
 from lms.errors import Conflict, NotFound, ValidationError
 from lms.extensions import db
 from lms.organisation.models import JobPosition, OrgUnit, UnitKind
@@ -36,9 +37,14 @@ def get_position(position_id: int) -> JobPosition:
     return position
 
 
+def tree_order() -> ColumnElement[str]:
+    """Units in tree order: each parent, then its whole subtree (see lms.database.bytewise)."""
+    return bytewise(OrgUnit.path)
+
+
 def list_units() -> list[OrgUnit]:
     """All units in tree order (each parent before its children)."""
-    return list(db.session.scalars(select(OrgUnit).order_by(OrgUnit.path)))
+    return list(db.session.scalars(select(OrgUnit).order_by(tree_order())))
 
 
 def list_positions() -> list[JobPosition]:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from lms.audit.models import AuditEntry
 from lms.organisation.models import JobPosition, OrgUnit
+from lms.organisation.services import list_units
 from tests.lms.browsing import submit, text_of
 
 
@@ -243,3 +244,19 @@ def test_the_overview_counts_active_people_per_unit_and_position(
     page = text_of(login_as(create_user(roles=("trainer",))).get("/organisation"))
     assert "Bay Port" in page and "Inspector" in page
     assert '<td class="num">2</td>' in page  # two active inspectors
+
+
+def test_units_list_in_tree_order_whatever_the_databases_collation(db, create_unit, root_unit):
+    """Unit 9 under unit 2, and a unit 23 beside it: a language collation that ignores the
+    slashes (most PostgreSQL servers'; the PostgreSQL run's database has one) would list 23
+    between 2 and 9. Each unit must come right before its whole subtree."""
+    units = {1: root_unit}
+    for _ in range(2, 24):
+        parent = units[2] if len(units) + 1 == 9 else root_unit
+        unit = create_unit(f"U{len(units) + 1}", parent=parent)
+        units[unit.id] = unit
+    assert units[9].path == "/1/2/9/" and units[23].path == "/1/23/"
+    listed = [unit.path for unit in list_units()]
+    for index, path in enumerate(listed):
+        subtree = [other for other in listed if other.startswith(path)]
+        assert listed[index : index + len(subtree)] == subtree, path

@@ -8,8 +8,8 @@ reach the attackers.
 - HR scoped to the northern region, who must never see the south;
 - the world's admin.
 
-Officer B's and trainer B's records carry marker strings (MARKERS) that no page, download or
-export shown to the attackers may contain.
+Officer B's and trainer B's records carry marker strings (OFFICER_B, DRAFT_B) that no page,
+download or export shown to the attackers may contain.
 """
 
 from __future__ import annotations

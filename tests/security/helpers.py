@@ -16,20 +16,21 @@ from werkzeug.routing import IntegerConverter, Rule
 
 from lms.accounts.models import User
 from tests.conftest import csrf_token_from
-from tests.lms.test_access import ROUTES, registered_routes
+from tests.lms.test_access import ROUTES
 from tests.lms.test_security import snapshot as fingerprint
 
 __all__ = [
     "ROUTES",
-    "PageForm",
+    "FormField",
     "allowed_roles",
     "browser_as",
     "fingerprint",
     "forms_on",
     "get_routes",
     "live_markup",
-    "registered_routes",
+    "query_names",
     "sweep_urls",
+    "token_of",
 ]
 
 # Roles in the order their pages are tried when one role's view of a route is enough.

@@ -27,12 +27,11 @@ from tests.lms.test_sessions import (  # noqa: F401  (run here too)
     test_the_lock_ends_after_the_window,
     test_the_per_address_limit_stops_one_address_trying_many_accounts,
 )
-from tests.security.conftest import Cast
 
 
-def test_spellings_of_one_email_share_its_lock(app, cast: Cast):
+def test_spellings_of_one_email_share_its_lock(app, create_user):
     """Upper case and spaces are the same account: guessing cannot spread over spellings."""
-    email = cast.officer_a.email
+    email = create_user().email
     spellings = [email, email.upper(), f"  {email}", email.title(), f"{email}  "]
     browser = app.test_client()
     for attempt in range(10):
@@ -43,8 +42,8 @@ def test_spellings_of_one_email_share_its_lock(app, cast: Cast):
     assert LOCK_MESSAGE in response.get_data(as_text=True)
 
 
-def test_the_lock_holds_until_the_window_ends_and_looks_the_same_for_anyone(app, cast: Cast):
-    email = cast.officer_a.email
+def test_the_lock_holds_until_the_window_ends_and_looks_the_same_for_anyone(app, create_user):
+    email = create_user().email
     fail_eleven_times(app, email)
     fail_eleven_times(app, "nobody.here@customs.example")
     window = app.config["LOGIN_FAILURE_WINDOW_SECONDS"]

@@ -4,11 +4,13 @@ Also proving these points: tests/courses/test_quiz_secrecy.py (the attempt page 
 choices are named by their shown position), tests/courses/test_refusals.py (a second submit,
 a late submit and another officer's attempt are refused; a posted score is ignored) and
 tests/courses/test_learning_pages.py (each review option). Here: every page an officer can
-reach, before and after submitting, and the fields, replays and choices an attacker would try.
+reach, before and after submitting; the fields, replays, late submits and choices an attacker
+would try; and multiple-response questions that ticking every box would pass.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,8 +18,10 @@ from sqlalchemy import func, select
 
 from competencies.models import Evidence
 from courses.models import Attempt
+from courses.services.attempts import SUBMIT_GRACE
 from courses.services.questions import QuestionInput, bank_of
 from lms.extensions import db
+from lms.timeutil import utcnow
 from tests.courses.authoring_fixtures import question_form
 from tests.courses.conftest import DEFAULT_BANK, answers_for, attempt_id_from
 from tests.security.conftest import Cast
@@ -207,3 +211,27 @@ def test_a_question_where_ticking_every_box_scores_is_refused(
         assert f"Ticking every box would score {score}" in response.get_data(as_text=True)
     db.session.expire_all()
     assert len(bank_of(built.course)) == questions_before
+
+
+def test_a_late_submit_is_refused_whatever_the_form_claims(
+    app, cast: Cast, login_as, create_course
+):
+    """After the deadline and its grace, right answers with a forged later deadline and start
+    are refused; the attempt closes with no score (tests/courses/test_refusals.py shows the
+    officer's message)."""
+    built = create_course(lessons=1, time_limit_minutes=5, review_mode="score_only")
+    browser = browser_as(app, login_as, cast.officer_a)
+    attempt_id = start(browser, built.course.id, built.quiz.id)
+    attempt = db.session.get(Attempt, attempt_id)
+    attempt.deadline_at = utcnow() - SUBMIT_GRACE - timedelta(seconds=1)
+    db.session.commit()
+    forged = {"deadline_at": "2999-01-01 00:00:00", "started_at": utcnow().isoformat()}
+    submit(browser, attempt_id, {**answers_for(attempt.snapshot, right=True), **forged})
+    db.session.expire_all()
+    attempt = db.session.get(Attempt, attempt_id)
+    assert (attempt.status, attempt.score, attempt.passed, attempt.answers) == (
+        "expired",
+        0.0,
+        False,
+        {},
+    )

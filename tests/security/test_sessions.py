@@ -26,7 +26,6 @@ from tests.lms.test_sessions import (  # noqa: F401  (run here too)
     test_logout_needs_a_post_with_its_token,
     test_signing_in_issues_a_new_cookie,
 )
-from tests.security.conftest import Cast
 from tests.security.test_headers import production_app
 
 
@@ -39,7 +38,7 @@ def session_cookie(response) -> SimpleCookie:
     return cookie
 
 
-def test_a_session_planted_before_sign_in_is_worth_nothing_after_it(app, cast: Cast):
+def test_a_session_planted_before_sign_in_is_worth_nothing_after_it(app, create_user):
     """Fixation: an attacker gets a session cookie, plants it in the victim's browser, and the
     victim signs in. The attacker's copy stays a visitor's; the victim gets a new cookie."""
     attacker = app.test_client()
@@ -47,23 +46,24 @@ def test_a_session_planted_before_sign_in_is_worth_nothing_after_it(app, cast: C
     planted = attacker.get_cookie(COOKIE).value
     victim = app.test_client()
     victim.set_cookie(COOKIE, planted)
-    assert sign_in(victim, cast.officer_a.email, PASSWORD).status_code == 302
+    assert sign_in(victim, create_user().email, PASSWORD).status_code == 302
     assert victim.get_cookie(COOKIE).value != planted
     assert victim.get("/me").status_code == 200
     response = attacker.get("/me")
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
 
 
-def test_the_cookie_set_at_sign_in_is_http_only_and_same_site_lax(app, cast: Cast):
+def test_the_cookie_set_at_sign_in_is_http_only_and_same_site_lax(app, create_user):
+    officer = create_user()
     browser = app.test_client()
-    response = sign_in(browser, cast.officer_a.email, PASSWORD)
+    response = sign_in(browser, officer.email, PASSWORD)
     morsel = session_cookie(response)[COOKIE]
     assert morsel["httponly"] and morsel["samesite"] == "Lax" and morsel["path"] == "/"
     assert not morsel["secure"]  # development and tests run over plain HTTP
     content = app.session_interface.get_signing_serializer(app).loads(morsel.value)
     assert set(content) <= {"_user_id", "_fresh", "_id", "csrf_token", "_permanent"}
     assert len(content["_user_id"]) >= 32  # a random session token: not the account's id
-    assert cast.officer_a.email not in str(content)
+    assert officer.email not in str(content)
 
 
 def test_production_sets_the_session_cookie_secure_at_sign_in(tmp_path):

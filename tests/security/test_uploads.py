@@ -12,11 +12,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from courses.models import Upload
+from courses.models import Course, Upload
+from courses.services import authoring
+from courses.services.principles import ensure_principles
 from courses.services.uploads import MAX_UPLOAD_BYTES
 from lms.extensions import db
 from tests.courses.test_authoring_refusals import upload as post_file
-from tests.security.conftest import PNG, Cast
+from tests.security.conftest import PNG
 from tests.security.helpers import browser_as
 
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
@@ -38,13 +40,25 @@ POLYGLOTS = {
 
 
 @pytest.fixture
-def trainer(app, cast: Cast, login_as):
-    return browser_as(app, login_as, cast.trainer_a)
+def draft(db, create_unit, root_unit) -> Course:
+    ensure_principles()
+    unit = create_unit("NTC", parent=root_unit, kind="training_centre")
+    course = authoring.create_course(
+        authoring.CourseDetails("IMG-1", "Images", ""), training_unit_id=unit.id
+    )
+    db.session.commit()
+    return course
 
 
-def send(trainer, cast: Cast, data: bytes, name: str):
+@pytest.fixture
+def trainer(app, draft: Course, create_user, login_as):
+    user = create_user(roles=("trainer",), unit=draft.training_unit)
+    return browser_as(app, login_as, user)
+
+
+def send(trainer, draft: Course, data: bytes, name: str):
     """POST an image to the draft's image page (encoded in memory, as tests/courses does)."""
-    return post_file(trainer, cast.world.url("/author/courses/{a_course}/images"), name, data)
+    return post_file(trainer, f"/author/courses/{draft.id}/images", name, data)
 
 
 def uploads_count() -> int:
@@ -52,21 +66,21 @@ def uploads_count() -> int:
     return db.session.scalar(select(func.count(Upload.id)))
 
 
-def test_markup_in_disguise_is_refused(trainer, cast: Cast):
+def test_markup_in_disguise_is_refused(trainer, draft: Course):
     before = uploads_count()
     for case, (data, name) in DISGUISED_MARKUP.items():
-        response = send(trainer, cast, data, name)
+        response = send(trainer, draft, data, name)
         assert response.status_code == 400, case
         assert "SVG images and HTML files are refused" in response.get_data(as_text=True), case
     assert uploads_count() == before
 
 
-def test_a_polyglot_is_kept_only_as_the_image_it_starts_as_and_served_inert(trainer, cast: Cast):
+def test_a_polyglot_is_kept_only_as_the_image_it_starts_as_and_served_inert(trainer, draft: Course):
     """Bytes that begin like an image are stored as that image type, under a name of ours;
     served, they say so with nosniff in a sandbox, so the markup behind never runs."""
     for case, (data, name) in POLYGLOTS.items():
-        assert send(trainer, cast, data, name).status_code == 302, case
-    course_id = cast.world.ids["a_course"]
+        assert send(trainer, draft, data, name).status_code == 302, case
+    course_id = draft.id
     stored = list(db.session.scalars(select(Upload).where(Upload.course_id == course_id)))
     assert len(stored) == len(POLYGLOTS)
     assert {upload.filename.rsplit(".", 1)[1] for upload in stored} <= {"png", "gif", "jpg", "webp"}
@@ -85,13 +99,13 @@ def test_a_polyglot_is_kept_only_as_the_image_it_starts_as_and_served_inert(trai
             assert disposition == f'inline; filename="{upload.filename}"'
 
 
-def test_over_the_size_limits_nothing_is_stored(app, trainer, cast: Cast):
+def test_over_the_size_limits_nothing_is_stored(app, trainer, draft: Course):
     before = uploads_count()
     image = PNG + b"\x00" * MAX_UPLOAD_BYTES
-    response = send(trainer, cast, image, "big.png")
+    response = send(trainer, draft, image, "big.png")
     assert response.status_code == 400
     assert "images may be at most 2048 KB" in response.get_data(as_text=True)
     request_limit = app.config["MAX_CONTENT_LENGTH"]
-    response = send(trainer, cast, PNG + b"\x00" * request_limit, "bigger.png")
+    response = send(trainer, draft, PNG + b"\x00" * request_limit, "bigger.png")
     assert response.status_code == 413
     assert uploads_count() == before

@@ -127,17 +127,13 @@ def errors_in(page: str) -> list[str]:
     )
 
 
-def store_payloads(app, cast: Cast, login_as: Callable) -> dict[str, FlaskClient]:
+def store_payloads(app, cast: Cast, login_as: Callable) -> None:
     """Every text-storing form, filled with the corpus by the role that may use it."""
     world = cast.world
     w = world.url
-    browsers = {
-        role: browser_as(app, login_as, user)
-        for role, user in (("trainer", cast.trainer_a), ("hr", cast.hr_north))
-    }
     admin = browser_as(app, login_as, cast.admin)
-    browsers["admin"] = admin
-    trainer, hr = browsers["trainer"], browsers["hr"]
+    trainer = browser_as(app, login_as, cast.trainer_a)
+    hr = browser_as(app, login_as, cast.hr_north)
 
     # Admin: the organisation, accounts, a revocation reason.
     post_form(admin, "/admin/units/new", code="XSS-UNIT")
@@ -219,7 +215,6 @@ def store_payloads(app, cast: Cast, login_as: Callable) -> dict[str, FlaskClient
     admin.post(f"/admin/imports/{import_id}/confirm", data={"csrf_token": token})
     run_import(import_id, commit=db.session.commit, max_rows=100)
     assert db.session.scalar(select(User.id).where(User.email == "xss.csv0@customs.example"))
-    return browsers
 
 
 def test_stored_payloads_are_inert_on_every_page_for_every_role(app, cast: Cast, login_as):
@@ -313,8 +308,9 @@ def test_every_query_parameter_of_every_page_is_reflected_inert(app, cast: Cast,
     assert tried >= len(get_routes())
 
 
-def test_the_path_and_the_sign_in_target_are_reflected_inert(app, cast: Cast, login_as):
-    for browser in (app.test_client(), browser_as(app, login_as, cast.admin)):
+def test_the_path_and_the_sign_in_target_are_reflected_inert(app, create_user, login_as):
+    admin = create_user(roles=("admin",))
+    for browser in (app.test_client(), browser_as(app, login_as, admin)):
         for n in range(len(CORPUS)):
             response = browser.get("/no-such-page/" + payload(n).replace("?", ""))
             assert response.status_code == 404
@@ -326,3 +322,22 @@ def test_the_path_and_the_sign_in_target_are_reflected_inert(app, cast: Cast, lo
     for n in range(len(CORPUS)):
         response = visitor.get("/login", query_string={"next": payload(n)})
         assert_inert(response.get_data(as_text=True), "the sign-in page")
+
+
+def test_the_checker_sees_what_a_browser_would_run():
+    """The parser these tests rely on: each of these would run script in a browser."""
+    live = [
+        "<p>x</p><script>alert(1)</script>",
+        '<img src="x" onerror="alert(1)">',
+        '<svg><a xlink:href="javascript:alert(1)">x</a></svg>',
+        '<a href=" &#106;avascript:alert(1)">x</a>',
+        '<a href="JAVA&#x09;SCRIPT:alert(1)">x</a>',
+        '<iframe src="/"></iframe>',
+        '<form action="data:text/html,x"><button>x</button></form>',
+        '<meta http-equiv="refresh" content="0; url=javascript:alert(1)">',
+        "<BODY ONLOAD=alert(1)>",
+    ]
+    for html in live:
+        assert live_markup(html), html
+    inert = "<p>&lt;script&gt;alert(1)&lt;/script&gt; {{ 31337*3 }} javascript:alert(1)</p>"
+    assert live_markup(inert) == []
