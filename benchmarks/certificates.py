@@ -36,9 +36,9 @@ from sqlalchemy import func, insert, select  # noqa: E402
 
 from competencies.services.frameworks import ensure_default_frameworks  # noqa: E402
 from config import TestingConfig  # noqa: E402
-from courses.models import Certificate, CertificateRequest  # noqa: E402
-from courses.services import authoring  # noqa: E402
-from courses.services.certificates import ISSUE_TASK  # noqa: E402
+from courses.authoring.services import editing as authoring  # noqa: E402
+from courses.certificates.models import Certificate, CertificateRequest  # noqa: E402
+from courses.certificates.services.issuing import ISSUE_TASK  # noqa: E402
 from lms import create_app  # noqa: E402
 from lms.accounts.models import User, UserRole  # noqa: E402
 from lms.extensions import db  # noqa: E402

@@ -198,7 +198,7 @@ def prepare_data(folder: Path, env: dict[str, str], officers: int, seed: int) ->
     from sqlalchemy import func, insert, select
 
     from config import DevelopmentConfig
-    from courses.models import Attempt, Course, CourseItem, ItemKind, Module
+    from courses.learning.models import Attempt, Course, CourseItem, ItemKind, Module
     from lms import create_app
     from lms.accounts.models import User, UserRole
     from lms.accounts.passwords import hash_password

@@ -89,7 +89,7 @@ from competencies.services.levels import (
     rebuild_current_levels,
 )
 from config import TestingConfig
-from courses.models import Attempt, Course, CourseItem, Module, ModuleCompetency, Principle
+from courses.learning.models import Attempt, Course, CourseItem, Module, ModuleCompetency, Principle
 from lms import create_app
 from lms.accounts.models import User, UserRole
 from lms.accounts.passwords import hash_password

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship
 
-from courses.models import Principle
+from courses.learning.models import Principle
 from lms.database import bytewise
 from lms.extensions import db
 from lms.timeutil import utcnow

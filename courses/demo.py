@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from courses.models import Attempt, Course, CourseItem, ItemKind
-from courses.services import attempts as attempt_service
-from courses.services.course_files import course_folders, import_course
-from courses.services.principles import ensure_principles
-from courses.services.progress import mark_item_done
+from courses.authoring.services.course_files import course_folders, import_course
+from courses.learning.models import Attempt, Course, CourseItem, ItemKind
+from courses.learning.services import attempts as attempt_service
+from courses.learning.services.principles import ensure_principles
+from courses.learning.services.progress import mark_item_done
 from lms.accounts.models import User, UserRole
 from lms.extensions import db
 from lms.organisation.models import OrgUnit, UnitKind

@@ -4,6 +4,7 @@ text every database can store, on both."""
 from __future__ import annotations
 
 import re
+from typing import TypeVar
 
 from flask import Flask
 from sqlalchemy import String, event, inspect
@@ -14,6 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+_Row = TypeVar("_Row")
 
 
 def configure_database(app: Flask) -> None:
@@ -134,3 +136,15 @@ def insert_ignoring_duplicates(table):
     else:
         from sqlalchemy.dialects.sqlite import insert
     return insert(table).on_conflict_do_nothing()
+
+
+def get_or_raise(model: type[_Row], ident: object, message: str) -> _Row:
+    """The row of `model` with primary key `ident`, or NotFound with `message` (a page says it
+    with status 404): the one way services look a row up by id."""
+    from lms.errors import NotFound
+    from lms.extensions import db
+
+    row = db.session.get(model, ident) if ident is not None else None
+    if row is None:
+        raise NotFound(message)
+    return row

@@ -9,14 +9,14 @@ from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
 
-from courses.models import Assignment, FanOutStatus
-from courses.services.assignments import (
+from courses.assignments.models import Assignment, FanOutStatus
+from courses.assignments.services.assignments import (
     FAN_OUT_ABANDONED_AFTER,
     FAN_OUT_TASK,
     run_fan_out,
     stalled_fan_outs,
 )
-from courses.services.reminders import create_reminders
+from courses.assignments.services.reminders import create_reminders
 from lms.extensions import db
 from lms.jobs import send_now
 from lms.mail import Mail, send_mails

@@ -1,6 +1,6 @@
 """Thin task wrappers: issuing certificates, re-queuing the requests nobody issued, and the
-daily expiry (with recertification). The work is in courses.services.certificates and
-courses.services.certificate_expiry; the competency names come from competencies."""
+daily expiry (with recertification). The work is in courses.certificates.services.issuing and
+courses.certificates.services.expiry; the competency names come from competencies."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from flask import current_app
 from sqlalchemy.exc import OperationalError
 
 from competencies.services.frameworks import alignments_for
-from courses.services.certificate_expiry import expire_certificates
-from courses.services.certificates import (
+from courses.certificates.services.expiry import expire_certificates
+from courses.certificates.services.issuing import (
     ISSUE_TASK,
     IssueSettings,
     issue_requested_certificate,

@@ -21,7 +21,7 @@ from competencies.rules import (
     next_level,
 )
 from competencies.services.frameworks import competencies_by_code
-from courses.models import Attempt
+from courses.learning.models import Attempt
 from lms.errors import NotFound, ValidationError
 from lms.extensions import db
 from lms.timeutil import utcnow

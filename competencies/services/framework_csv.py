@@ -51,8 +51,8 @@ from competencies.services.frameworks import (
     policy_problems,
     scale_problems,
 )
-from courses.services.authoring import COMPETENCY_CODE
-from courses.services.principles import PRINCIPLES, ensure_principles
+from courses.authoring.services.editing import COMPETENCY_CODE
+from courses.learning.services.principles import PRINCIPLES, ensure_principles
 from lms.accounts.imports import RowError
 from lms.audit.services import AuditAction, record_audit
 from lms.errors import ValidationError

@@ -19,10 +19,10 @@ from competencies.models import (
     PositionRequirement,
 )
 from competencies.services.levels import rebuild_current_levels
-from courses.models import ModuleCompetency, Question
-from courses.services.authoring import COMPETENCY_CODE
-from courses.services.credentials import Alignment
-from courses.services.principles import ensure_principles, principles_by_code
+from courses.authoring.services.editing import COMPETENCY_CODE
+from courses.certificates.services.credentials import Alignment
+from courses.learning.models import ModuleCompetency, Question
+from courses.learning.services.principles import ensure_principles, principles_by_code
 from lms.audit.services import AuditAction, record_audit
 from lms.errors import Conflict, NotFound, ValidationError
 from lms.extensions import db

@@ -21,19 +21,15 @@ from sqlalchemy import or_, select
 
 from competencies.models import Competency
 from competencies.services.matrix import MatrixFilter, PostStatus, drilldown_query, posts_of
-from courses.models import (
+from courses.assignments.models import (
     Assignment,
     AssignmentMembership,
-    Course,
-    CourseEnrolment,
-    CourseStatus,
     CurriculumCourse,
     MembershipStatus,
-    Module,
-    ModuleCompetency,
     TargetKind,
 )
-from courses.services.assignments import AssignmentSpec, create_assignment
+from courses.assignments.services.assignments import AssignmentSpec, create_assignment
+from courses.learning.models import Course, CourseEnrolment, CourseStatus, Module, ModuleCompetency
 from lms.accounts.models import User
 from lms.errors import Conflict, NotFound, ValidationError
 from lms.extensions import db

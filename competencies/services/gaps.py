@@ -15,7 +15,7 @@ from typing import Generic, TypeVar
 from sqlalchemy import ColumnElement, select
 
 from competencies.models import Competency, Framework, competency_principles
-from courses.models import Principle
+from courses.learning.models import Principle
 from lms.extensions import db
 
 T = TypeVar("T")

@@ -19,7 +19,14 @@ from competencies.models import Competency, CurrentLevel, Evidence, PositionRequ
 from competencies.rules import DEMONSTRATION_RULE, gap
 from competencies.services.gaps import CompetencyInfo, Group, group_by_principle
 from competencies.services.gaps import load_competency_infos as _load_infos
-from courses.models import Attempt, Course, CourseItem, CourseStatus, Module, ModuleCompetency
+from courses.learning.models import (
+    Attempt,
+    Course,
+    CourseItem,
+    CourseStatus,
+    Module,
+    ModuleCompetency,
+)
 from lms.accounts.models import User
 from lms.extensions import db
 

@@ -32,7 +32,7 @@ from competencies.services.frameworks import (
     save_competency,
     update_framework,
 )
-from courses.services.principles import principles_by_code
+from courses.learning.services.principles import principles_by_code
 from lms.access import allow
 from lms.accounts.imports import decode_upload
 from lms.errors import DomainError, ValidationError

@@ -16,7 +16,7 @@ from wtforms.validators import NumberRange, Optional
 
 from competencies.models import Competency, Framework
 from competencies.services.gap_assignment import confirm_gap_assignment, plan_gap_assignment
-from courses.services.assignments import ASSIGNING_ROLES, assignment_scope
+from courses.assignments.services.assignments import ASSIGNING_ROLES, assignment_scope
 from lms.access import allow
 from lms.database import bytewise
 from lms.errors import DomainError, NotFound

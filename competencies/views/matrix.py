@@ -41,7 +41,7 @@ from competencies.services.matrix_export import (
     write_csv,
     write_xlsx,
 )
-from courses.services.principles import list_principles
+from courses.learning.services.principles import list_principles
 from lms.access import allow
 from lms.errors import NotFound
 from lms.extensions import db

@@ -7,7 +7,7 @@ Revises: 81ac157e866e
 import sqlalchemy as sa
 from alembic import op
 
-from courses.services.principles import PRINCIPLES
+from courses.learning.services.principles import PRINCIPLES
 
 revision = "a1b2c3d4e5f6"
 down_revision = "81ac157e866e"

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
-from courses.models import Attempt
+from courses.learning.models import Attempt
 from tests.browser.journey import Journey
 
 try:

@@ -18,9 +18,10 @@ from sqlalchemy import event, insert, select
 
 from competencies.models import Competency, CurrentLevel, PositionRequirement
 from competencies.services.frameworks import ensure_default_frameworks
-from courses.models import CourseItem
-from courses.services import attempts, authoring
-from courses.services.questions import QuestionInput, save_question
+from courses.authoring.services import editing as authoring
+from courses.authoring.services.questions import QuestionInput, save_question
+from courses.learning.models import CourseItem
+from courses.learning.services import attempts
 from lms.accounts.models import User, UserRole
 from lms.extensions import db
 from lms.organisation.models import JobPosition, OrgUnit

@@ -29,7 +29,7 @@ from competencies.services.frameworks import (
     save_competency,
 )
 from config import TestingConfig
-from courses.services.principles import PRINCIPLES
+from courses.learning.services.principles import PRINCIPLES
 from lms import create_app
 from lms.audit.models import AuditEntry
 from lms.errors import ValidationError

@@ -19,7 +19,7 @@ from competencies.services.frameworks import (
     save_competency,
     update_framework,
 )
-from courses.models import Course, Module, ModuleCompetency
+from courses.learning.models import Course, Module, ModuleCompetency
 from lms.audit.models import AuditEntry
 from lms.errors import Conflict, ValidationError
 from tests.lms.browsing import submit, text_of

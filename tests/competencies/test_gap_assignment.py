@@ -11,7 +11,8 @@ from sqlalchemy import insert, select
 
 from competencies.models import CurrentLevel
 from competencies.services.gap_assignment import plan_gap_assignment
-from courses.models import Assignment, AssignmentMembership, CourseEnrolment, CourseItem
+from courses.assignments.models import Assignment, AssignmentMembership
+from courses.learning.models import CourseEnrolment, CourseItem
 from lms.extensions import db
 from lms.timeutil import utcnow
 from tests.competencies.gap_world import build_world, publish_course

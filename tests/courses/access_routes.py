@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from courses.services import attempts, authoring, uploads
-from courses.services.principles import ensure_principles
-from courses.services.questions import QuestionInput, save_question
+from courses.authoring.services import editing as authoring
+from courses.authoring.services.questions import QuestionInput, save_question
+from courses.learning.services import attempts, uploads
+from courses.learning.services.principles import ensure_principles
 from lms.accounts.models import User
 from lms.extensions import db
 from tests.access_table import OFFICER_PAGE, OFFICER_REDIRECT, RouteTable, statuses

@@ -9,11 +9,15 @@ Posted without data, the forms are shown again with their errors (400).
 
 from __future__ import annotations
 
-from courses.models import TargetKind
-from courses.services import authoring
-from courses.services.assignments import AssignmentSpec, create_assignment
-from courses.services.curricula import CurriculumDetails, CurriculumEntry, create_curriculum
-from courses.services.principles import ensure_principles
+from courses.assignments.models import TargetKind
+from courses.assignments.services.assignments import AssignmentSpec, create_assignment
+from courses.assignments.services.curricula import (
+    CurriculumDetails,
+    CurriculumEntry,
+    create_curriculum,
+)
+from courses.authoring.services import editing as authoring
+from courses.learning.services.principles import ensure_principles
 from lms.access import AUTHENTICATED
 from lms.accounts.models import User
 from lms.extensions import db

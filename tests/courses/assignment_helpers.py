@@ -10,12 +10,18 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert, select
 
-from courses.models import Assignment, AssignmentMembership, Course, CourseItem, ItemKind
-from courses.services import attempts, authoring
-from courses.services.assignments import AssignmentSpec, create_assignment
-from courses.services.curricula import CurriculumDetails, CurriculumEntry, create_curriculum
-from courses.services.principles import ensure_principles
-from courses.services.progress import mark_item_done
+from courses.assignments.models import Assignment, AssignmentMembership
+from courses.assignments.services.assignments import AssignmentSpec, create_assignment
+from courses.assignments.services.curricula import (
+    CurriculumDetails,
+    CurriculumEntry,
+    create_curriculum,
+)
+from courses.authoring.services import editing as authoring
+from courses.learning.models import Course, CourseItem, ItemKind
+from courses.learning.services import attempts
+from courses.learning.services.principles import ensure_principles
+from courses.learning.services.progress import mark_item_done
 from lms.accounts.models import User, UserRole
 from lms.extensions import db
 from lms.organisation.models import JobPosition, OrgUnit

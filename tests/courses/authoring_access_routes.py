@@ -8,9 +8,9 @@ need no field: deleting an item and taking a question out of the archive.
 
 from __future__ import annotations
 
-from courses.services import authoring
-from courses.services.principles import ensure_principles
-from courses.services.questions import QuestionInput, save_question
+from courses.authoring.services import editing as authoring
+from courses.authoring.services.questions import QuestionInput, save_question
+from courses.learning.services.principles import ensure_principles
 from lms.accounts.models import User
 from tests.access_table import RouteTable, statuses
 

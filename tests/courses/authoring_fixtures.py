@@ -16,10 +16,10 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from courses.models import Course, CourseItem, Question, Upload
-from courses.services import authoring
-from courses.services.principles import ensure_principles
-from courses.services.questions import QuestionInput, save_question
+from courses.authoring.services import editing as authoring
+from courses.authoring.services.questions import QuestionInput, save_question
+from courses.learning.models import Course, CourseItem, Question, Upload
+from courses.learning.services.principles import ensure_principles
 from lms.accounts.models import User
 from lms.extensions import db as _db
 from lms.organisation.models import OrgUnit

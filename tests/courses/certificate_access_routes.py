@@ -9,8 +9,8 @@ the revoke form is shown again with its error (400).
 from __future__ import annotations
 
 from competencies.services.frameworks import ensure_default_frameworks
-from courses.services import authoring
-from courses.services.principles import ensure_principles
+from courses.authoring.services import editing as authoring
+from courses.learning.services.principles import ensure_principles
 from lms.access import PUBLIC
 from lms.accounts.models import User
 from lms.extensions import db

@@ -14,8 +14,9 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from competencies.services.frameworks import alignments_for
-from courses.models import Certificate, CertificateRequest, Course
-from courses.services.certificates import IssueSettings, issue_requested_certificate
+from courses.certificates.models import Certificate, CertificateRequest
+from courses.certificates.services.issuing import IssueSettings, issue_requested_certificate
+from courses.learning.models import Course
 from lms.extensions import db
 from lms.signing import signing_key
 from tests.courses.assignment_helpers import read_course

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from courses.models import Course, CourseItem, Question
-from courses.services import authoring
-from courses.services.principles import ensure_principles
-from courses.services.questions import QuestionInput, save_question
+from courses.authoring.services import editing as authoring
+from courses.authoring.services.questions import QuestionInput, save_question
+from courses.learning.models import Course, CourseItem, Question
+from courses.learning.services.principles import ensure_principles
 from lms.organisation.models import OrgUnit
 from tests.conftest import csrf_token_from
 

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import update
 
-from courses.models import AssignmentMembership
-from courses.services.reminders import DueItem, reminder_text
+from courses.assignments.models import AssignmentMembership
+from courses.assignments.services.reminders import DueItem, reminder_text
 from lms.notifications.services import NewNotification, add_daily_notifications
 from tests.conftest import csrf_token_from
 from tests.courses.assignment_helpers import (

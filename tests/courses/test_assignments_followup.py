@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from courses.models import AssignmentMembership
+from courses.assignments.models import AssignmentMembership
 from lms.extensions import db
 from lms.timeutil import utcnow
 from tests.courses.assignment_helpers import (

@@ -9,7 +9,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from courses.models import Assignment, Attempt, Curriculum, MembershipStatus
+from courses.assignments.models import Assignment, Curriculum, MembershipStatus
+from courses.learning.models import Attempt
 from tests.conftest import csrf_token_from
 from tests.courses.assignment_helpers import membership, principle_courses, today
 from tests.courses.conftest import answers_for

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from courses.models import MembershipStatus, TargetKind
+from courses.assignments.models import MembershipStatus, TargetKind
 from lms.accounts import services as accounts
 from lms.accounts.imports import confirm_import, create_import, run_import
 from lms.accounts.models import User

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
-from courses.models import AssignmentMembership
+from courses.assignments.models import AssignmentMembership
 from lms.extensions import db
 from lms.notifications.services import NewNotification, add_daily_notifications
 from tests.courses.assignment_helpers import (

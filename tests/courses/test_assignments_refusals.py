@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from courses.models import Assignment, AssignmentMembership
-from courses.services import authoring
+from courses.assignments.models import Assignment, AssignmentMembership
+from courses.authoring.services import editing as authoring
 from lms.errors import PermissionDenied, ValidationError
 from tests.conftest import csrf_token_from
 from tests.courses.assignment_helpers import assign, curriculum_of, principle_courses, today

@@ -9,7 +9,7 @@ import re
 import pytest
 from flask import Flask
 
-from courses.models import Course, Upload
+from courses.learning.models import Course, Upload
 from lms.access import access_rule_of
 from tests.courses.authoring_fixtures import *  # noqa: F403  (fixtures)
 from tests.courses.authoring_fixtures import (

@@ -7,9 +7,9 @@ import zipfile
 
 from sqlalchemy import select
 
-from courses.models import Attempt, Course, CourseEnrolment, ItemProgress, Question
-from courses.services import authoring
-from courses.services.questions import QuestionInput, save_question
+from courses.authoring.services import editing as authoring
+from courses.authoring.services.questions import QuestionInput, save_question
+from courses.learning.models import Attempt, Course, CourseEnrolment, ItemProgress, Question
 from tests.courses.authoring_fixtures import *  # noqa: F403  (fixtures)
 from tests.courses.authoring_fixtures import (
     SINGLE_CHOICE,

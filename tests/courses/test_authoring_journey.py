@@ -7,8 +7,8 @@ import re
 
 from sqlalchemy import select
 
-from courses.models import Attempt, Course, CourseItem, Question
-from courses.services import attempts
+from courses.learning.models import Attempt, Course, CourseItem, Question
+from courses.learning.services import attempts
 from tests.courses.authoring_fixtures import *  # noqa: F403  (fixtures)
 from tests.courses.authoring_fixtures import (
     content_of,

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import stream_encode_multipart
 
-from courses.models import Course, CourseItem, Module, Question, Upload
-from courses.services import authoring
+from courses.authoring.services import editing as authoring
+from courses.learning.models import Course, CourseItem, Module, Question, Upload
 from tests.courses.authoring_fixtures import *  # noqa: F403  (fixtures)
 from tests.courses.authoring_fixtures import (
     PNG_BYTES,

@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from courses.models import Question
-from courses.services.questions import QuestionInput
+from courses.authoring.services.questions import QuestionInput
+from courses.learning.models import Question
 from tests.courses.authoring_fixtures import *  # noqa: F403  (fixtures)
 from tests.courses.authoring_fixtures import count_of, question_form, submit, text_of
 

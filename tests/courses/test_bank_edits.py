@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from courses.models import Attempt
-from courses.services.questions import save_question
+from courses.authoring.services.questions import save_question
+from courses.learning.models import Attempt
 from tests.courses.conftest import SINGLE, answers_for, attempt_id_from, post_form
 
 EDITED = dataclasses.replace(

@@ -10,16 +10,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from courses.demo import CATALOGUE
-from courses.gift import parse_gift, write_gift
-from courses.models import Course, CourseItem, ItemKind, Question
-from courses.services.course_files import (
+from courses.authoring.gift import parse_gift, write_gift
+from courses.authoring.services.course_files import (
     CourseFileErrors,
     course_folders,
     export_course,
     import_course,
 )
-from courses.services.principles import PRINCIPLES, ensure_principles
+from courses.demo import CATALOGUE
+from courses.learning.models import Course, CourseItem, ItemKind, Question
+from courses.learning.services.principles import PRINCIPLES, ensure_principles
 from lms.organisation.models import OrgUnit
 
 

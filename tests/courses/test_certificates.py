@@ -13,22 +13,18 @@ import pytest
 from sqlalchemy import event, func, select
 
 from config import TestingConfig
-from courses.models import (
-    Assignment,
-    AssignmentMembership,
-    Certificate,
-    CertificateRequest,
-    CourseEnrolment,
-)
-from courses.services import authoring
-from courses.services.certificate_expiry import expire_certificates
-from courses.services.certificates import (
+from courses.assignments.models import Assignment, AssignmentMembership
+from courses.authoring.services import editing as authoring
+from courses.certificates.models import Certificate, CertificateRequest
+from courses.certificates.services.expiry import expire_certificates
+from courses.certificates.services.issuing import (
     CODE_ALPHABET,
     new_code,
     normalise_code,
     request_certificate,
     stale_request_ids,
 )
+from courses.learning.models import CourseEnrolment
 from lms import create_app
 from lms.audit.models import AuditEntry
 from lms.extensions import db as _db
@@ -96,8 +92,8 @@ def test_completing_a_course_writes_the_request_in_the_same_transaction(db, offi
 
 
 def test_a_completion_that_rolls_back_leaves_no_request(db, officer, course):
-    from courses.models import CourseItem
-    from courses.services.progress import mark_item_done
+    from courses.learning.models import CourseItem
+    from courses.learning.services.progress import mark_item_done
 
     for item in db.session.scalars(select(CourseItem).where(CourseItem.course_id == course.id)):
         mark_item_done(officer.id, item)
@@ -551,7 +547,7 @@ def test_the_course_form_offers_recertification(client, db, trainer, centre, log
         {"code": "RC-9", "title": "Renewed yearly", "validity_months": "12", "recertify": "y"},
     )
     assert response.status_code == 302
-    from courses.models import Course
+    from courses.learning.models import Course
 
     assert db.session.scalar(select(Course).where(Course.code == "RC-9")).recertify is True
 

@@ -6,8 +6,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from courses.models import Curriculum
-from courses.services.curricula import CurriculumDetails, CurriculumEntry, create_curriculum
+from courses.assignments.models import Curriculum
+from courses.assignments.services.curricula import (
+    CurriculumDetails,
+    CurriculumEntry,
+    create_curriculum,
+)
 from lms.errors import ValidationError
 from tests.conftest import csrf_token_from
 from tests.courses.assignment_helpers import curriculum_of, principle_courses

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from courses.models import Attempt, CourseEnrolment, ItemProgress
+from courses.learning.models import Attempt, CourseEnrolment, ItemProgress
 from tests.courses.conftest import answers_for, attempt_id_from, post_form
 
 

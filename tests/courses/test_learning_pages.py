@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from courses.models import Attempt, CourseEnrolment
-from courses.services import authoring
+from courses.authoring.services import editing as authoring
+from courses.learning.models import Attempt, CourseEnrolment
 from tests.courses.conftest import answers_for, attempt_id_from, post_form
 
 

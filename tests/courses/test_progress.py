@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from courses.models import CourseEnrolment, ItemProgress
-from courses.services.progress import mark_item_done, progress_for
+from courses.learning.models import CourseEnrolment, ItemProgress
+from courses.learning.services.progress import mark_item_done, progress_for
 
 
 def test_a_rolled_back_request_leaves_no_progress(db, officer, create_course):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from courses.models import Attempt
+from courses.learning.models import Attempt
 from tests.conftest import csrf_token_from
 from tests.courses.conftest import SINGLE, answers_for, attempt_id_from
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from courses.models import Attempt
+from courses.learning.models import Attempt
 from tests.courses.conftest import attempt_id_from, post_form
 
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from courses.models import Attempt
-from courses.services.attempts import SUBMIT_GRACE
+from courses.learning.models import Attempt
+from courses.learning.services.attempts import SUBMIT_GRACE
 from lms.timeutil import utcnow
 from tests.courses.conftest import answers_for, attempt_id_from, post_form
 

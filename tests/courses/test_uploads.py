@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from courses.services.uploads import store_upload, upload_url
+from courses.learning.services.uploads import store_upload, upload_url
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
 

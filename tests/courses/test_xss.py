@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from courses.models import Attempt
-from courses.services.questions import QuestionInput
+from courses.authoring.services.questions import QuestionInput
+from courses.learning.models import Attempt
 from tests.courses.conftest import attempt_id_from, post_form
 
 PAYLOADS = (

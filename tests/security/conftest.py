@@ -20,10 +20,11 @@ import pytest
 
 from competencies.services.evidence import add_manual_rating
 from competencies.services.frameworks import competencies_by_code, ensure_default_frameworks
-from courses.models import CourseItem
-from courses.services import attempts, authoring, uploads
-from courses.services.principles import ensure_principles
-from courses.services.questions import QuestionInput, save_question
+from courses.authoring.services import editing as authoring
+from courses.authoring.services.questions import QuestionInput, save_question
+from courses.learning.models import CourseItem
+from courses.learning.services import attempts, uploads
+from courses.learning.services.principles import ensure_principles
 from lms.accounts.models import User
 from lms.extensions import db
 from lms.notifications.services import NewNotification, add_daily_notifications

@@ -24,8 +24,9 @@ from sqlalchemy import func, select
 import lms.jobs
 from competencies.models import Evidence
 from competencies.services.frameworks import ensure_default_frameworks
-from courses.models import Attempt, CertificateRequest, CourseEnrolment, ItemProgress
-from courses.services import attempts, progress
+from courses.certificates.models import CertificateRequest
+from courses.learning.models import Attempt, CourseEnrolment, ItemProgress
+from courses.learning.services import attempts, progress
 from courses.signals import attempt_graded, course_completed
 from lms.extensions import db
 from lms.organisation.models import OrgUnit

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from courses.models import Course
+from courses.learning.models import Course
 from lms.accounts.models import User
 from tests.conftest import PASSWORD
 from tests.lms.test_admin_users import user_form

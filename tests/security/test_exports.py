@@ -24,9 +24,13 @@ from sqlalchemy import update
 
 from competencies.models import Competency, Framework
 from competencies.services.evidence import add_manual_rating
-from courses.models import AssignmentMembership
-from courses.services import authoring
-from courses.services.curricula import CurriculumDetails, CurriculumEntry, create_curriculum
+from courses.assignments.models import AssignmentMembership
+from courses.assignments.services.curricula import (
+    CurriculumDetails,
+    CurriculumEntry,
+    create_curriculum,
+)
+from courses.authoring.services import editing as authoring
 from lms.exports import FORMULA_TRIGGERS
 from lms.extensions import db
 from lms.organisation.models import JobPosition, OrgUnit

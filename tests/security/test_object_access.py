@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from courses.models import Attempt
+from courses.learning.models import Attempt
 from lms.access import AUTHENTICATED, PUBLIC, access_rule_of
 from tests.security.conftest import DRAFT_B, OFFICER_B, Cast
 from tests.security.helpers import (

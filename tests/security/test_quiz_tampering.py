@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import func, select
 
 from competencies.models import Evidence
-from courses.models import Attempt
-from courses.services.attempts import SUBMIT_GRACE
-from courses.services.questions import QuestionInput, bank_of
+from courses.authoring.services.questions import QuestionInput, bank_of
+from courses.learning.models import Attempt
+from courses.learning.services.attempts import SUBMIT_GRACE
 from lms.extensions import db
 from lms.timeutil import utcnow
 from tests.courses.authoring_fixtures import question_form

@@ -12,10 +12,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from courses.models import Course, Upload
-from courses.services import authoring
-from courses.services.principles import ensure_principles
-from courses.services.uploads import MAX_UPLOAD_BYTES
+from courses.authoring.services import editing as authoring
+from courses.learning.models import Course, Upload
+from courses.learning.services.principles import ensure_principles
+from courses.learning.services.uploads import MAX_UPLOAD_BYTES
 from lms.extensions import db
 from tests.courses.test_authoring_refusals import upload as post_file
 from tests.security.conftest import PNG

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from courses.models import Attempt
+from courses.learning.models import Attempt
 from lms.accounts.imports import run_import
 from lms.accounts.models import User, UserImport
 from lms.extensions import db

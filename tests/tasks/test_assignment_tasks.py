@@ -10,8 +10,8 @@ from email.message import EmailMessage
 import pytest
 from sqlalchemy import func, select, update
 
-from courses.models import Assignment, AssignmentMembership, FanOutStatus
-from courses.services.assignments import run_fan_out
+from courses.assignments.models import Assignment, AssignmentMembership, FanOutStatus
+from courses.assignments.services.assignments import run_fan_out
 from lms import mail
 from lms.extensions import db
 from lms.notifications.models import Notification

@@ -26,7 +26,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from config import BASE_DIR, TestingConfig
-from courses.models import Certificate, CertificateRequest
+from courses.certificates.models import Certificate, CertificateRequest
 from lms import create_app
 from lms.extensions import db as _db
 from tasks.certificates import requeue_certificate_requests

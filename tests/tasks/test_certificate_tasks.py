@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 
-from courses.models import Certificate, CertificateRequest
-from courses.services import certificates as certificate_service
+from courses.certificates.models import Certificate, CertificateRequest
+from courses.certificates.services import issuing as certificate_service
 from lms.timeutil import utcnow
 from tests.courses.assignment_helpers import bulk_officers, lesson_course, read_course
 from tests.courses.certificate_helpers import certificates_per_officer_and_course, pdf_text

@@ -1,0 +1,65 @@
+"""`flask courses import|export`: courses as folders of Markdown and GIFT files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from lms.extensions import db
+from lms.organisation.models import OrgUnit
+
+courses_cli = AppGroup("courses", help="Courses as files.")
+
+
+@courses_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--unit", "unit_code", required=True, help="Code of the owning training unit.")
+@click.option("--publish", is_flag=True, help="Publish the courses once imported.")
+def import_command(path: Path, unit_code: str, publish: bool) -> None:
+    """Import a course folder, or every course folder inside PATH (all or nothing)."""
+    from courses.authoring.services.course_files import (
+        CourseFileErrors,
+        course_folders,
+        import_course,
+    )
+    from courses.learning.services.principles import ensure_principles
+
+    unit_id = db.session.scalar(select(OrgUnit.id).where(OrgUnit.code == unit_code.upper()))
+    if unit_id is None:
+        raise click.ClickException(f"No unit with code {unit_code}.")
+    ensure_principles()
+    folders = course_folders(path)
+    if not folders:
+        raise click.ClickException(f"No course.json in {path} or its sub-folders.")
+    problems: list[str] = []
+    imported = []
+    for folder in folders:
+        try:
+            imported.append(import_course(folder, training_unit_id=unit_id, publish=publish))
+        except CourseFileErrors as error:
+            problems.extend(error.problems)
+    if problems:
+        db.session.rollback()
+        for problem in problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(f"{len(problems)} problem(s); nothing was imported.")
+    db.session.commit()
+    for course in imported:
+        click.echo(f"Imported {course.code}: {course.title} ({course.status})")
+
+
+@courses_cli.command("export")
+@click.argument("code")
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path))
+def export_command(code: str, path: Path) -> None:
+    """Export the course CODE into the folder PATH/CODE."""
+    from courses.authoring.services.course_files import export_course, get_course_by_code
+
+    course = get_course_by_code(code)
+    if course is None:
+        raise click.ClickException(f"No course with code {code}.")
+    folder = export_course(course, path / course.code)
+    click.echo(f"Exported {course.code} to {folder}")

@@ -1,0 +1,263 @@
+"""Forms of the authoring pages. They read and check what a trainer typed and turn it into the
+services' inputs; the services (and the question-type registry) decide what can be saved."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
+from wtforms.validators import ValidationError as FieldError
+
+from courses.authoring.services.editing import COMPETENCY_CODE, COURSE_CODE, QuizSettings
+from courses.learning.models import CourseItem
+from courses.learning.models.questions import DrawMode, ReviewMode
+from lms.accounts.forms import MultiCheckboxField
+
+REVIEW_LABELS = {
+    ReviewMode.SCORE_ONLY.value: _l("The score only, never the answers"),
+    ReviewMode.AFTER_SUBMIT.value: _l("Answers and feedback right after each submit"),
+    ReviewMode.AFTER_CLOSE.value: _l("Answers and feedback after the last attempt (or a pass)"),
+}
+DRAW_LABELS = {
+    DrawMode.ALL.value: _l("Every question (of the category)"),
+    DrawMode.PER_LEVEL.value: _l("A number of questions of each level, at random"),
+}
+
+
+def strip_upper(value: str | None) -> str | None:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def strip_text(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def normalise_newlines(value: str | None) -> str | None:
+    """Browsers send a textarea's lines ending in CRLF; the stored Markdown uses LF, so an
+    unchanged lesson posted back stays the same revision."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
+def split_codes(text: str | None) -> list[str]:
+    """Codes typed as 'P-INT, int-coc' (separated by commas, semicolons or lines): trimmed,
+    upper-cased, in order, once each."""
+    pieces = (piece.strip().upper() for piece in re.split(r"[,;\n]", text or ""))
+    return list(dict.fromkeys(piece for piece in pieces if piece))
+
+
+class CourseForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        filters=[strip_upper],
+        validators=[
+            DataRequired(),
+            Regexp(
+                COURSE_CODE,
+                message=_l(
+                    "A course code is 2 to 32 capital letters, digits or hyphens, "
+                    "starting with a letter or digit (for example P-INT-101)."
+                ),
+            ),
+        ],
+        description=_l("For example P-INT-101. Unique on the platform."),
+    )
+    title = StringField(
+        _l("Title"), filters=[strip_text], validators=[DataRequired(), Length(max=200)]
+    )
+    summary = TextAreaField(
+        _l("Summary"),
+        filters=[normalise_newlines],
+        validators=[Length(max=2000)],
+        description=_l("One or two sentences shown in the catalogue."),
+    )
+    validity_months = IntegerField(
+        _l("Certificate validity (months)"),
+        validators=[Optional(), NumberRange(min=1, max=240)],
+        description=_l("Leave blank when certificates for this course never expire."),
+    )
+    recertify = BooleanField(
+        _l("Assign the course again to officers whose certificates expire (recertification)")
+    )
+
+
+class ModuleForm(FlaskForm):
+    title = StringField(
+        _l("Title"), filters=[strip_text], validators=[DataRequired(), Length(max=200)]
+    )
+    principles = MultiCheckboxField(_l("Reform principles this module builds"))
+    competency_codes = StringField(
+        _l("Competency codes"),
+        validators=[Length(max=500)],
+        description=_l("Separated by commas, for example P-INT, INT-COC, OPS-VAL."),
+    )
+
+    def validate_competency_codes(self, field: StringField) -> None:
+        bad = [code for code in split_codes(field.data) if not COMPETENCY_CODE.match(code)]
+        if bad:
+            # gettext, not lazy_gettext: a lazy string is marked safe for templates, and this
+            # message carries what was typed.
+            raise FieldError(
+                _(
+                    "Not a competency code: %(codes)s. A code is capital letters, digits and "
+                    "hyphens, up to 32 characters.",
+                    codes=", ".join(bad),
+                )
+            )
+
+    def codes(self) -> list[str]:
+        return split_codes(self.competency_codes.data)
+
+
+class LessonForm(FlaskForm):
+    title = StringField(
+        _l("Title"), filters=[strip_text], validators=[DataRequired(), Length(max=200)]
+    )
+    required = BooleanField(_l("Required to complete the course"), default=True)
+    markdown = TextAreaField(
+        _l("Lesson text (Markdown)"),
+        filters=[normalise_newlines],
+        validators=[Length(max=200_000)],
+        description=_l(
+            "Headings from ## down, paragraphs, lists, tables, links and images uploaded for "
+            "this course. Raw HTML is shown as text."
+        ),
+    )
+    save = SubmitField(_l("Save"))
+    preview = SubmitField(_l("Preview"))
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        _l("Image file"),
+        validators=[FileRequired(message=_l("Choose an image file."))],
+        description=_l("PNG, JPEG, GIF or WebP, at most 2 MB."),
+    )
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("Course zip"),
+        validators=[FileRequired(message=_l("Choose a .zip file."))],
+        description=_l(
+            "A zip of one course folder: course.json, the lessons' .md files and the .gift "
+            "question bank, as the export gives them."
+        ),
+    )
+
+
+class QuizForm(FlaskForm):
+    title = StringField(
+        _l("Title"), filters=[strip_text], validators=[DataRequired(), Length(max=200)]
+    )
+    required = BooleanField(_l("Required to complete the course"), default=True)
+    pass_mark = IntegerField(
+        _l("Pass mark (%)"), default=70, validators=[InputRequired(), NumberRange(min=0, max=100)]
+    )
+    attempts_allowed = IntegerField(
+        _l("Attempts allowed"),
+        default=3,
+        validators=[InputRequired(), NumberRange(min=0, max=100)],
+        description=_l("0 means unlimited."),
+    )
+    time_limit_minutes = IntegerField(
+        _l("Time limit (minutes)"),
+        default=20,
+        validators=[Optional(), NumberRange(min=1, max=600)],
+        description=_l("Leave blank for no time limit."),
+    )
+    category = StringField(
+        _l("Question category"),
+        filters=[strip_text],
+        validators=[Length(max=100)],
+        description=_l("Draw only from this category of the bank; leave blank for the whole bank."),
+    )
+    draw_mode = SelectField(
+        _l("Questions drawn"),
+        choices=[SelectChoice(mode, label) for mode, label in DRAW_LABELS.items()],
+        default=DrawMode.ALL.value,
+    )
+    level_1 = IntegerField(
+        _l("Level 1 (Aware)"), default=0, validators=[Optional(), NumberRange(min=0, max=200)]
+    )
+    level_2 = IntegerField(
+        _l("Level 2 (Trained)"), default=0, validators=[Optional(), NumberRange(min=0, max=200)]
+    )
+    level_3 = IntegerField(
+        _l("Level 3 (Advanced)"), default=0, validators=[Optional(), NumberRange(min=0, max=200)]
+    )
+    level_4 = IntegerField(
+        _l("Level 4 (Expert)"), default=0, validators=[Optional(), NumberRange(min=0, max=200)]
+    )
+    shuffle_questions = BooleanField(_l("Shuffle the order of the questions"), default=True)
+    shuffle_choices = BooleanField(_l("Shuffle the order of the choices"), default=True)
+    review_mode = SelectField(
+        _l("What officers see after submitting"),
+        choices=[SelectChoice(mode, label) for mode, label in REVIEW_LABELS.items()],
+        default=ReviewMode.AFTER_SUBMIT.value,
+    )
+
+    @property
+    def level_fields(self) -> list[IntegerField]:
+        return [self.level_1, self.level_2, self.level_3, self.level_4]
+
+    def per_level(self) -> dict[str, int]:
+        return {str(n): f.data for n, f in enumerate(self.level_fields, start=1) if f.data}
+
+    def validate_draw_mode(self, field: SelectField) -> None:
+        if field.data == DrawMode.PER_LEVEL and not self.per_level():
+            raise FieldError(
+                _l("Say how many questions of each level to draw (at least one in all).")
+            )
+
+    def settings(self) -> QuizSettings:
+        return QuizSettings(
+            pass_mark=self.pass_mark.data,
+            attempts_allowed=self.attempts_allowed.data,
+            time_limit_minutes=self.time_limit_minutes.data,
+            category=self.category.data or "",
+            draw_mode=self.draw_mode.data,
+            draw_per_level=self.per_level(),
+            shuffle_questions=self.shuffle_questions.data,
+            shuffle_choices=self.shuffle_choices.data,
+            review_mode=self.review_mode.data,
+        )
+
+    @classmethod
+    def values_of(cls, item: CourseItem) -> dict[str, Any]:
+        """The form's values for an existing quiz item."""
+        quiz = item.quiz
+        levels = quiz.draw_per_level or {}
+        return {
+            "title": item.title,
+            "required": item.required,
+            "pass_mark": quiz.pass_mark,
+            "attempts_allowed": quiz.attempts_allowed,
+            "time_limit_minutes": quiz.time_limit_minutes,
+            "category": quiz.category,
+            "draw_mode": quiz.draw_mode,
+            "review_mode": quiz.review_mode,
+            "shuffle_questions": quiz.shuffle_questions,
+            "shuffle_choices": quiz.shuffle_choices,
+            **{f"level_{n}": int(levels.get(str(n), 0)) for n in range(1, 5)},
+        }

@@ -1,0 +1,119 @@
+"""Authoring pages for a course's question bank: the list, the question form, a preview as
+officers see it, archiving."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from courses.authoring.question_forms import QuestionForm, form_drops_details
+from courses.authoring.services import questions
+from courses.authoring.views.blueprint import (
+    blueprint,
+    editable_course,
+    shown_on_get,
+)
+from courses.learning.questiontypes import QUESTION_TYPES, question_type
+from lms.access import allow
+from lms.errors import DomainError
+from lms.extensions import db
+from lms.markdown import render_markdown
+
+# --- question bank ---------------------------------------------------------------------------
+
+
+@blueprint.route("/courses/<int:course_id>/questions")
+@allow("trainer")
+def question_bank(course_id: int):
+    course = editable_course(course_id)
+    return render_template(
+        "authoring/questions.html",
+        course=course,
+        questions=questions.bank_of(course, include_archived=True),
+        type_labels={name: kind.label for name, kind in QUESTION_TYPES.items()},
+    )
+
+
+@blueprint.route("/courses/<int:course_id>/questions/new", methods=["GET", "POST"])
+@blueprint.route("/courses/<int:course_id>/questions/<int:question_id>", methods=["GET", "POST"])
+@allow("trainer")
+def edit_question(course_id: int, question_id: int | None = None):
+    course = editable_course(course_id)
+    question = questions.get_question(question_id, course) if question_id is not None else None
+    if question is not None:
+        values = QuestionForm.values_of(question)
+    else:
+        wanted = request.args.get("type", "")
+        values = {"qtype": wanted} if wanted in QUESTION_TYPES else {}
+    form = QuestionForm(**shown_on_get(values))
+    problems: list[str] = []
+    preview = None
+    if form.is_submitted() and form.refresh.data:
+        pass  # only show the fields of the type now chosen
+    elif form.validate_on_submit():
+        entry = form.question_input()
+        problems = questions.check_question(entry)
+        if not problems and form.preview.data:
+            preview = question_preview(entry.qtype, entry.text, entry.data, entry.general_feedback)
+        elif not problems:
+            try:
+                question = questions.save_question(course, question, entry)
+            except DomainError as error:
+                db.session.rollback()
+                problems = [error.message]
+            else:
+                db.session.commit()
+                flash(_("Question saved."), "success")
+                return redirect(url_for("authoring.question_bank", course_id=course.id))
+    elif not form.is_submitted() and question is not None:
+        preview = question_preview(
+            question.qtype, question.text, question.data, question.general_feedback
+        )
+    failed = bool(problems or (form.is_submitted() and form.errors))
+    return render_template(
+        "authoring/question_form.html",
+        form=form,
+        course=course,
+        question=question,
+        problems=problems,
+        preview=preview,
+        chosen=question_type(form.qtype.data) if form.qtype.data in QUESTION_TYPES else None,
+        question_types=QUESTION_TYPES,
+        drops_details=question is not None and form_drops_details(question),
+    ), (400 if failed else 200)
+
+
+def question_preview(
+    qtype: str, text: str, data: dict[str, Any], general_feedback: str
+) -> dict[str, Any]:
+    """A question with its key, as the trainer checks it: every text rendered and sanitised
+    the way the quiz and the review show it (the template marks these strings safe)."""
+    frozen = question_type(qtype).freeze(data, random.Random(0), False)
+    return {
+        "qtype": qtype,
+        "text_html": render_markdown(text),
+        "frozen": frozen,
+        "general_feedback_html": render_markdown(general_feedback),
+    }
+
+
+@blueprint.route("/courses/<int:course_id>/questions/<int:question_id>/archive", methods=["POST"])
+@allow("trainer")
+def archive_question(course_id: int, question_id: int):
+    course = editable_course(course_id)
+    question = questions.get_question(question_id, course)
+    archived = request.form.get("archived") == "1"
+    questions.set_archived(question, archived)
+    db.session.commit()
+    flash(
+        _("Question archived: quizzes no longer draw it.")
+        if archived
+        else _("Question back in the bank: quizzes draw it again."),
+        "success",
+    )
+    return redirect(
+        url_for("authoring.question_bank", course_id=course.id, _anchor=f"q-{question.id}")
+    )

@@ -1,0 +1,391 @@
+"""Quiz attempts: start (snapshot the draw), submit (grade once, on the server), review.
+
+An attempt's snapshot holds the questions as drawn, with their choices in the order shown and
+their keys. The quiz page is built from `public_questions`, which drops every key, weight and
+feedback; the review shows them only when the quiz's review option allows.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
+
+from courses.learning.models import (
+    Attempt,
+    AttemptStatus,
+    Course,
+    CourseItem,
+    ItemKind,
+    Question,
+    ReviewMode,
+)
+from courses.learning.models.questions import DrawMode, Quiz
+from courses.learning.questiontypes import question_type
+from courses.learning.services.progress import mark_item_done, note_visit
+from courses.signals import attempt_graded
+from lms.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from lms.extensions import db
+from lms.markdown import render_markdown
+from lms.timeutil import utcnow
+
+# Submissions arriving this long after the deadline still count: network time, not extra time.
+SUBMIT_GRACE = timedelta(seconds=30)
+EXPIRED = "expired"
+
+
+def get_attempt(attempt_id: int) -> Attempt:
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None:
+        raise NotFound("No such attempt.")
+    return attempt
+
+
+def own_attempt(attempt_id: int, user_id: int) -> Attempt:
+    """An attempt of this officer; another officer's attempt is refused."""
+    attempt = get_attempt(attempt_id)
+    if attempt.user_id != user_id:
+        raise PermissionDenied("This attempt belongs to another officer.")
+    return attempt
+
+
+def attempts_of(user_id: int, item_id: int) -> list[Attempt]:
+    """An officer's attempts at one quiz, in order. The frozen questions and answers are
+    loaded only when read: a quiz with unlimited attempts must not load them all."""
+    return list(
+        db.session.scalars(
+            select(Attempt)
+            .where(Attempt.user_id == user_id, Attempt.item_id == item_id)
+            .options(defer(Attempt.snapshot), defer(Attempt.answers), defer(Attempt.results))
+            .order_by(Attempt.number)
+        )
+    )
+
+
+def draw_questions(quiz: Quiz, course_id: int, rng: random.Random) -> list[Question]:
+    """Questions for one attempt: the whole bank (or category), or N per level, at random."""
+    query = select(Question).where(Question.course_id == course_id, Question.archived.is_(False))
+    if quiz.category:
+        query = query.where(Question.category == quiz.category)
+    bank = list(db.session.scalars(query.order_by(Question.position, Question.id)))
+    if quiz.draw_mode == DrawMode.PER_LEVEL:
+        drawn: list[Question] = []
+        for level, wanted in sorted(quiz.draw_per_level.items()):
+            pool = [q for q in bank if q.level == int(level)]
+            drawn.extend(rng.sample(pool, min(wanted, len(pool))))
+    else:
+        drawn = bank
+    if quiz.shuffle_questions:
+        drawn = list(drawn)
+        rng.shuffle(drawn)
+    return drawn
+
+
+def freeze_question(
+    question: Question, key: str, rng: random.Random, shuffle: bool
+) -> dict[str, Any]:
+    return {
+        "key": key,
+        "question_id": question.id,
+        "qtype": question.qtype,
+        "level": question.level,
+        "competency_code": question.competency_code,
+        "text_html": render_markdown(question.text),
+        "general_feedback_html": render_markdown(question.general_feedback),
+        "frozen": question_type(question.qtype).freeze(question.data, rng, shuffle),
+    }
+
+
+@dataclass(frozen=True)
+class AttemptAllowance:
+    used: int
+    allowed: int  # 0: unlimited
+    in_progress: Attempt | None
+    passed: bool
+
+    @property
+    def left(self) -> int | None:
+        return None if self.allowed == 0 else max(0, self.allowed - self.used)
+
+    @property
+    def can_start(self) -> bool:
+        return self.in_progress is None and (self.left is None or self.left > 0)
+
+
+def allowance(user_id: int, item: CourseItem) -> AttemptAllowance:
+    attempts = attempts_of(user_id, item.id)
+    now = utcnow()
+    open_attempt = next(
+        (
+            a
+            for a in attempts
+            if a.status == AttemptStatus.IN_PROGRESS
+            and (a.deadline_at is None or a.deadline_at + SUBMIT_GRACE >= now)
+        ),
+        None,
+    )
+    return AttemptAllowance(
+        used=len(attempts),
+        allowed=item.quiz.attempts_allowed,
+        in_progress=open_attempt,
+        passed=any(a.passed for a in attempts),
+    )
+
+
+def start_attempt(user_id: int, item: CourseItem) -> Attempt:
+    """Begin an attempt (or return the one still open): draw, shuffle and freeze the questions."""
+    if item.kind != ItemKind.QUIZ or item.quiz is None:
+        raise NotFound("This item is not a quiz.")
+    current = allowance(user_id, item)  # an overdue attempt is neither open nor passed
+    if current.in_progress is not None:
+        return current.in_progress
+    if not current.can_start:
+        raise Conflict("You have used all the attempts this quiz allows.")
+    quiz = item.quiz
+    rng = random.Random(secrets.randbits(64))
+    questions = draw_questions(quiz, item.course_id, rng)
+    if not questions:
+        raise ValidationError("This quiz has no questions yet.")
+    snapshot = [
+        freeze_question(q, f"q{i}", rng, quiz.shuffle_choices)
+        for i, q in enumerate(questions, start=1)
+    ]
+    # The first write, so SQLite's write lock is held from here to the commit only, not while
+    # the questions are drawn and rendered (an exam rush starts hundreds at once).
+    expire_overdue(user_id, item.id)
+    now = utcnow()
+    attempt = Attempt(
+        item_id=item.id,
+        course_id=item.course_id,
+        user_id=user_id,
+        number=current.used + 1,
+        status=AttemptStatus.IN_PROGRESS.value,
+        started_at=now,
+        deadline_at=now + timedelta(minutes=quiz.time_limit_minutes)
+        if quiz.time_limit_minutes
+        else None,
+        snapshot=snapshot,
+        pass_mark=quiz.pass_mark,
+        review_mode=quiz.review_mode,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError:
+        raise Conflict("An attempt was started at the same moment; open the quiz again.") from None
+    note_visit(user_id, item)
+    return attempt
+
+
+def expire_overdue(user_id: int, item_id: int) -> None:
+    """Close attempts whose time ran out unsubmitted: they count, with no score."""
+    db.session.execute(
+        update(Attempt)
+        .where(
+            Attempt.user_id == user_id,
+            Attempt.item_id == item_id,
+            Attempt.status == AttemptStatus.IN_PROGRESS,
+            Attempt.deadline_at < utcnow() - SUBMIT_GRACE,
+        )
+        .values(status=EXPIRED, score=0.0, passed=False)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def public_questions(attempt: Attempt) -> list[dict[str, Any]]:
+    """The attempt's questions as the quiz page may show them: no keys, weights or feedback."""
+    return public_entries(attempt.snapshot)
+
+
+def public_entries(snapshot: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Frozen questions as the quiz page may show them: no keys, weights or feedback."""
+    return [
+        {
+            "key": entry["key"],
+            "qtype": entry["qtype"],
+            "text_html": entry["text_html"],
+            **question_type(entry["qtype"]).public(entry["frozen"]),
+        }
+        for entry in snapshot
+    ]
+
+
+def sample_draw(item: CourseItem, rng: random.Random) -> list[dict[str, Any]]:
+    """One draw of a quiz's questions as an officer would see them, for an author's preview:
+    drawn and frozen exactly as an attempt would be, shown without keys, and nothing stored."""
+    if item.quiz is None:
+        raise NotFound("This item is not a quiz.")
+    questions = draw_questions(item.quiz, item.course_id, rng)
+    return public_entries(
+        [
+            freeze_question(q, f"q{i}", rng, item.quiz.shuffle_choices)
+            for i, q in enumerate(questions, start=1)
+        ]
+    )
+
+
+def grade_answers(
+    snapshot: list[dict[str, Any]], form: Mapping[str, list[str]]
+) -> tuple[dict[str, Any], list[dict[str, Any]], float]:
+    """Pure grading: the answers read, the per-question results, and the score in percent."""
+    answers: dict[str, Any] = {}
+    results: list[dict[str, Any]] = []
+    for entry in snapshot:
+        kind = question_type(entry["qtype"])
+        answer = kind.read_answer(list(form.get(f"answer-{entry['key']}", [])))
+        answers[entry["key"]] = answer
+        results.append(
+            {
+                "key": entry["key"],
+                "fraction": kind.grade(entry["frozen"], answer),
+                "competency_code": entry["competency_code"],
+                "level": entry["level"],
+            }
+        )
+    score = 100 * sum(r["fraction"] for r in results) / len(results) if results else 0.0
+    return answers, results, round(score, 2)
+
+
+def submit_attempt(user_id: int, attempt_id: int, form: Mapping[str, list[str]]) -> Attempt:
+    """Grade an attempt, exactly once. Refuses another officer's attempt, a second submit and a
+    submit after the deadline. Only `answer-q…` fields are read: a posted score is ignored."""
+    attempt = own_attempt(attempt_id, user_id)
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        raise Conflict(
+            "This attempt has already been submitted and graded; it is graded only once."
+        )
+    now = utcnow()
+    if attempt.deadline_at is not None and now > attempt.deadline_at + SUBMIT_GRACE:
+        expire_overdue(user_id, attempt.item_id)
+        raise Conflict(
+            f"The time limit ended at {attempt.deadline_at:%H:%M} UTC; these answers "
+            "arrived too late and were not accepted. The attempt is closed with no "
+            "score."
+        )
+    answers, results, score = grade_answers(attempt.snapshot, form)
+    passed = score >= attempt.pass_mark
+    # The status condition makes the grading happen once even when two submits race.
+    graded = db.session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.IN_PROGRESS)
+        .values(
+            status=AttemptStatus.GRADED.value,
+            submitted_at=now,
+            answers=answers,
+            results=results,
+            score=score,
+            passed=passed,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if graded.rowcount != 1:
+        raise Conflict(
+            "This attempt has already been submitted and graded; it is graded only once."
+        )
+    db.session.refresh(attempt)
+    if passed:
+        mark_item_done(user_id, attempt.item)
+    attempt_graded.send(attempt)
+    return attempt
+
+
+def review_allowed(attempt: Attempt, allowance_now: AttemptAllowance) -> bool:
+    """Whether answers and feedback may be shown for a graded attempt."""
+    if attempt.status == AttemptStatus.IN_PROGRESS:
+        return False
+    if attempt.review_mode == ReviewMode.AFTER_SUBMIT:
+        return True
+    if attempt.review_mode == ReviewMode.AFTER_CLOSE:
+        return allowance_now.passed or allowance_now.left == 0
+    return False
+
+
+def review_of(attempt: Attempt) -> list[dict[str, Any]]:
+    """Each question with the officer's answer, its marks, the right answers and feedback."""
+    by_key = {result["key"]: result for result in attempt.results}
+    review = []
+    for entry in attempt.snapshot:
+        kind = question_type(entry["qtype"])
+        answer = attempt.answers.get(entry["key"])
+        review.append(
+            {
+                "key": entry["key"],
+                "qtype": entry["qtype"],
+                "text_html": entry["text_html"],
+                "frozen": entry["frozen"],
+                "answer": answer,
+                "answer_html": kind.answer_html(entry["frozen"], answer),
+                "marked_answers": kind.marked_answers(entry["frozen"]),
+                "fraction": by_key.get(entry["key"], {}).get("fraction", 0.0),
+                "feedback": kind.feedback(entry["frozen"], answer),
+                "general_feedback_html": entry["general_feedback_html"],
+            }
+        )
+    return review
+
+
+def best_scores(user_id: int, item_ids: list[int]) -> dict[int, float]:
+    """Each quiz's best graded score for an officer (one query)."""
+    if not item_ids:
+        return {}
+    return dict(
+        db.session.execute(
+            select(Attempt.item_id, func.max(Attempt.score))
+            .where(
+                Attempt.user_id == user_id,
+                Attempt.item_id.in_(item_ids),
+                Attempt.status == AttemptStatus.GRADED,
+            )
+            .group_by(Attempt.item_id)
+        ).all()
+    )
+
+
+@dataclass(frozen=True)
+class AttemptSummary:
+    """A finished attempt as listed on the officer's dashboard."""
+
+    id: int
+    course_id: int
+    course_title: str
+    item_id: int
+    item_title: str
+    number: int
+    status: str
+    score: float | None
+    passed: bool | None
+    pass_mark: int
+    finished_at: datetime | None
+
+
+def recent_results(user_id: int, limit: int = 10) -> list[AttemptSummary]:
+    """An officer's latest finished attempts (graded or timed out), newest first (one query)."""
+    finished_at = func.coalesce(Attempt.submitted_at, Attempt.deadline_at, Attempt.started_at)
+    rows = db.session.execute(
+        select(
+            Attempt.id,
+            Attempt.course_id,
+            Course.title,
+            Attempt.item_id,
+            CourseItem.title,
+            Attempt.number,
+            Attempt.status,
+            Attempt.score,
+            Attempt.passed,
+            Attempt.pass_mark,
+            finished_at,
+        )
+        .join(CourseItem, CourseItem.id == Attempt.item_id)
+        .join(Course, Course.id == Attempt.course_id)
+        .where(Attempt.user_id == user_id, Attempt.status != AttemptStatus.IN_PROGRESS.value)
+        .order_by(finished_at.desc(), Attempt.id.desc())
+        .limit(limit)
+    ).all()
+    return [AttemptSummary(*row) for row in rows]

@@ -1,1 +1,0 @@
-"""The pages of the courses feature, one blueprint per audience."""
