@@ -82,7 +82,7 @@ from competencies.models import (
     competency_principles,
 )
 from competencies.rules import EvidencePoint, demonstrated_levels, level_from_evidence
-from competencies.services import matrix
+from competencies.services import matrix, matrix_queries
 from competencies.services.evidence import record_attempt_evidence
 from competencies.services.levels import (
     current_levels_from_evidence,
@@ -617,8 +617,8 @@ def rollup_from_current_levels() -> dict[int, matrix.PostStats]:
     """What the roll-up page computes for the whole administration: post stats per unit and
     competency from current levels, rolled up the tree, totalled per competency."""
     root = administration()
-    units = matrix.units_within(root)
-    stats = matrix.requirement_stats(matrix.MatrixFilter(unit=root))
+    units = matrix_queries.units_within(root)
+    stats = matrix_queries.requirement_stats(matrix.MatrixFilter(unit=root))
     matrix.roll_up(stats, units, units[0])
     return matrix.totals_by_competency(stats)
 
@@ -652,14 +652,14 @@ def rollup_from_evidence(now: datetime) -> dict[int, matrix.PostStats]:
                 levels.c.competency_id == PositionRequirement.competency_id,
             ),
         )
-        .where(matrix.officer_condition(f), matrix.competency_condition(f))
+        .where(matrix_queries.officer_condition(f), matrix_queries.competency_condition(f))
         .group_by(User.unit_id, PositionRequirement.competency_id)
     ).all()
     stats = {
         (unit_id, competency_id): matrix.PostStats(posts, meeting, gap_total, proficient)
         for unit_id, competency_id, posts, meeting, gap_total, proficient in rows
     }
-    units = matrix.units_within(root)
+    units = matrix_queries.units_within(root)
     matrix.roll_up(stats, units, units[0])
     return matrix.totals_by_competency(stats)
 
@@ -710,7 +710,7 @@ def rollup_from_attempts(now: datetime) -> dict[int, matrix.PostStats]:
     counts: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for user_id, unit_id, position_id in db.session.execute(
         select(User.id, User.unit_id, User.position_id).where(
-            matrix.officer_condition(matrix.MatrixFilter(unit=root))
+            matrix_queries.officer_condition(matrix.MatrixFilter(unit=root))
         )
     ):
         for competency_id, needed in required.get(position_id, ()):
@@ -721,7 +721,7 @@ def rollup_from_attempts(now: datetime) -> dict[int, matrix.PostStats]:
             count[2] += max(0, needed - level)
             count[3] += level >= policy_of[competency_id][2]
     stats = {key: matrix.PostStats(*count) for key, count in counts.items()}
-    units = matrix.units_within(root)
+    units = matrix_queries.units_within(root)
     matrix.roll_up(stats, units, units[0])
     return matrix.totals_by_competency(stats)
 

@@ -20,7 +20,8 @@ from datetime import date
 from sqlalchemy import or_, select
 
 from competencies.models import Competency
-from competencies.services.matrix import MatrixFilter, PostStatus, drilldown_query, posts_of
+from competencies.services.matrix import MatrixFilter, PostStatus
+from competencies.services.matrix_queries import drilldown_query, posts_of
 from courses.models import (
     Assignment,
     AssignmentMembership,
