@@ -33,7 +33,7 @@ from lms.accounts.models import Role, User, UserRole
 from lms.database import bytewise
 from lms.extensions import db
 from lms.organisation.models import OrgUnit
-from lms.organisation.services import subtree_condition, subtree_unit_ids, tree_order
+from lms.organisation.services import subtree_unit_ids, units_in_subtree
 
 
 def holds_officer_role() -> ColumnElement[bool]:
@@ -249,7 +249,5 @@ def units_within(unit: OrgUnit) -> list[UnitRef]:
     """`unit` and every unit below it, in tree order (one query)."""
     return [
         UnitRef(u.id, u.code, u.name, u.kind, u.path, u.depth, u.parent_id)
-        for u in db.session.scalars(
-            select(OrgUnit).where(subtree_condition(unit)).order_by(tree_order())
-        )
+        for u in units_in_subtree(unit)
     ]
