@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select, true
+from sqlalchemy import ColumnElement, FromClause, Select, and_, case, func, select, true
 from sqlalchemy.orm import joinedload, lazyload
 
 from competencies.models import (
@@ -34,6 +34,8 @@ from lms.database import bytewise
 from lms.extensions import db
 from lms.organisation.models import OrgUnit
 from lms.organisation.services import subtree_unit_ids, units_in_subtree
+
+CURRENT_LEVELS = CurrentLevel.__table__
 
 
 def holds_officer_role() -> ColumnElement[bool]:
@@ -158,13 +160,13 @@ def officer_ids(f: MatrixFilter) -> Select[tuple[int]]:
     return select(User.id).where(officer_condition(f))
 
 
-def _level() -> ColumnElement[int]:
-    return func.coalesce(CurrentLevel.level, 0)
+def _level(levels: FromClause = CURRENT_LEVELS) -> ColumnElement[int]:
+    return func.coalesce(levels.c.level, 0)
 
 
-def _posts(*columns) -> Select:
+def _posts(*columns, levels: FromClause = CURRENT_LEVELS) -> Select:
     """SELECT `columns` over every post of the officers (users × their position's
-    requirements, with the current level when there is one)."""
+    requirements, with the level from `levels` when there is one)."""
     return (
         select(*columns)
         .select_from(User)
@@ -172,10 +174,10 @@ def _posts(*columns) -> Select:
         .join(Competency, Competency.id == PositionRequirement.competency_id)
         .join(Framework, Framework.id == Competency.framework_id)
         .outerjoin(
-            CurrentLevel,
+            levels,
             and_(
-                CurrentLevel.user_id == User.id,
-                CurrentLevel.competency_id == PositionRequirement.competency_id,
+                levels.c.user_id == User.id,
+                levels.c.competency_id == PositionRequirement.competency_id,
             ),
         )
     )
@@ -192,9 +194,16 @@ def _status_condition(status: PostStatus) -> ColumnElement[bool]:
     return true()
 
 
-def requirement_stats(f: MatrixFilter) -> dict[tuple[int, int], PostStats]:
-    """PostStats per (unit, competency) over the filter's posts: one GROUP BY."""
-    level = _level()
+def requirement_stats(
+    f: MatrixFilter, levels: FromClause = CURRENT_LEVELS
+) -> dict[tuple[int, int], PostStats]:
+    """PostStats per (unit, competency) over the filter's posts: one GROUP BY.
+
+    `levels` is where the officers' levels are read: current_levels, or any SELECT with the
+    same user_id, competency_id and level columns (benchmarks/matrix.py recomputes them from
+    evidence to compare).
+    """
+    level = _level(levels)
     required = PositionRequirement.required_level
     rows = db.session.execute(
         _posts(
@@ -204,6 +213,7 @@ def requirement_stats(f: MatrixFilter) -> dict[tuple[int, int], PostStats]:
             func.sum(case((level >= required, 1), else_=0)),
             func.sum(case((required > level, required - level), else_=0)),
             func.sum(case((level >= Framework.proficient_level, 1), else_=0)),
+            levels=levels,
         )
         .where(officer_condition(f), competency_condition(f))
         .group_by(User.unit_id, PositionRequirement.competency_id)
