@@ -62,8 +62,6 @@ from sqlalchemy import (
     Integer,
     Select,
     Table,
-    and_,
-    case,
     event,
     func,
     insert,
@@ -82,7 +80,7 @@ from competencies.models import (
     competency_principles,
 )
 from competencies.rules import EvidencePoint, demonstrated_levels, level_from_evidence
-from competencies.services import matrix
+from competencies.services import matrix, matrix_queries
 from competencies.services.evidence import record_attempt_evidence
 from competencies.services.levels import (
     current_levels_from_evidence,
@@ -613,55 +611,32 @@ def administration() -> OrgUnit:
     return db.session.scalar(select(OrgUnit).where(OrgUnit.parent_id.is_(None)))
 
 
+def rolled_up_totals(
+    stats: dict[tuple[int, int], matrix.PostStats], root: OrgUnit
+) -> dict[int, matrix.PostStats]:
+    """What the roll-up page does with the stats: rolled up the tree, totalled per competency."""
+    units = matrix_queries.units_within(root)
+    matrix.roll_up(stats, units, units[0])
+    return matrix.totals_by_competency(stats)
+
+
 def rollup_from_current_levels() -> dict[int, matrix.PostStats]:
     """What the roll-up page computes for the whole administration: post stats per unit and
     competency from current levels, rolled up the tree, totalled per competency."""
     root = administration()
-    units = matrix.units_within(root)
-    stats = matrix.requirement_stats(matrix.MatrixFilter(unit=root))
-    matrix.roll_up(stats, units, units[0])
-    return matrix.totals_by_competency(stats)
+    stats = matrix_queries.requirement_stats(matrix.MatrixFilter(unit=root))
+    return rolled_up_totals(stats, root)
 
 
 def rollup_from_evidence(now: datetime) -> dict[int, matrix.PostStats]:
     """The same totals without current levels, every level derived from all the evidence
-    again: the rebuild's own SQL (the fastest recomputation there is) in place of the table."""
+    again: the rebuild's own SQL (the fastest recomputation there is) in place of the table,
+    through the matrix service's own GROUP BY."""
     frameworks = db.session.scalars(select(Framework)).all()
     levels = union_all(*(current_levels_from_evidence(f, now) for f in frameworks)).subquery()
-    level = func.coalesce(levels.c.level, 0)
-    required = PositionRequirement.required_level
     root = administration()
-    f = matrix.MatrixFilter(unit=root)
-    rows = db.session.execute(
-        select(
-            User.unit_id,
-            PositionRequirement.competency_id,
-            func.count(),
-            func.sum(case((level >= required, 1), else_=0)),
-            func.sum(case((required > level, required - level), else_=0)),
-            func.sum(case((level >= Framework.proficient_level, 1), else_=0)),
-        )
-        .select_from(User)
-        .join(PositionRequirement, PositionRequirement.position_id == User.position_id)
-        .join(Competency, Competency.id == PositionRequirement.competency_id)
-        .join(Framework, Framework.id == Competency.framework_id)
-        .outerjoin(
-            levels,
-            and_(
-                levels.c.user_id == User.id,
-                levels.c.competency_id == PositionRequirement.competency_id,
-            ),
-        )
-        .where(matrix.officer_condition(f), matrix.competency_condition(f))
-        .group_by(User.unit_id, PositionRequirement.competency_id)
-    ).all()
-    stats = {
-        (unit_id, competency_id): matrix.PostStats(posts, meeting, gap_total, proficient)
-        for unit_id, competency_id, posts, meeting, gap_total, proficient in rows
-    }
-    units = matrix.units_within(root)
-    matrix.roll_up(stats, units, units[0])
-    return matrix.totals_by_competency(stats)
+    stats = matrix_queries.requirement_stats(matrix.MatrixFilter(unit=root), levels)
+    return rolled_up_totals(stats, root)
 
 
 def rollup_from_attempts(now: datetime) -> dict[int, matrix.PostStats]:
@@ -710,7 +685,7 @@ def rollup_from_attempts(now: datetime) -> dict[int, matrix.PostStats]:
     counts: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for user_id, unit_id, position_id in db.session.execute(
         select(User.id, User.unit_id, User.position_id).where(
-            matrix.officer_condition(matrix.MatrixFilter(unit=root))
+            matrix_queries.officer_condition(matrix.MatrixFilter(unit=root))
         )
     ):
         for competency_id, needed in required.get(position_id, ()):
@@ -721,9 +696,7 @@ def rollup_from_attempts(now: datetime) -> dict[int, matrix.PostStats]:
             count[2] += max(0, needed - level)
             count[3] += level >= policy_of[competency_id][2]
     stats = {key: matrix.PostStats(*count) for key, count in counts.items()}
-    units = matrix.units_within(root)
-    matrix.roll_up(stats, units, units[0])
-    return matrix.totals_by_competency(stats)
+    return rolled_up_totals(stats, root)
 
 
 # One attempt's evidence, and the pages.

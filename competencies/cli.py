@@ -36,7 +36,7 @@ def rebuild_command(framework_code: str | None) -> None:
 def import_framework_command(path: str) -> None:
     """Import a framework from a Moodle competency-framework CSV (all or nothing)."""
     from competencies.services.framework_csv import check_framework_import, import_framework
-    from lms.accounts.imports import decode_upload
+    from lms.csvfiles import decode_upload
     from lms.errors import ValidationError
 
     with open(path, "rb") as handle:

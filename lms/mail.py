@@ -51,11 +51,6 @@ def send_mails(mails: Sequence[Mail], config: Mapping[str, Any]) -> list[bool]:
     return sent
 
 
-def send_mail(mail: Mail, config: Mapping[str, Any]) -> bool:
-    """Send one message; False (and a log line) when SMTP fails."""
-    return send_mails([mail], config)[0]
-
-
 def _message(mail: Mail, sender: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender

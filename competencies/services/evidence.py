@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from competencies.models import Competency, CurrentLevel, Evidence, EvidenceSource, Framework
 from competencies.rules import (
@@ -154,16 +153,3 @@ def _rebuilt_state(user_id: int, competency_id: int, framework: Framework, now) 
     return level_from_evidence(
         points, framework.level_policy, framework.validity_months, now
     ) or LevelState(0, now)
-
-
-def evidence_of(user_id: int, competency_ids: Iterable[int] | None = None) -> list[Evidence]:
-    """An officer's evidence, newest first, with competency and rater loaded (one query)."""
-    query = (
-        select(Evidence)
-        .options(joinedload(Evidence.competency), joinedload(Evidence.rated_by))
-        .where(Evidence.user_id == user_id)
-        .order_by(Evidence.created_at.desc(), Evidence.id.desc())
-    )
-    if competency_ids is not None:
-        query = query.where(Evidence.competency_id.in_(list(competency_ids)))
-    return list(db.session.scalars(query))

@@ -20,8 +20,9 @@ from datetime import date
 from sqlalchemy import or_, select
 
 from competencies.models import Competency
-from competencies.services.matrix import MatrixFilter, PostStatus, drilldown_query, posts_of
-from courses.assignments.models import (
+from competencies.services.matrix import MatrixFilter, PostStatus
+from competencies.services.matrix_queries import drilldown_query, posts_of
+from courses.models import (
     Assignment,
     AssignmentMembership,
     CurriculumCourse,

@@ -136,20 +136,6 @@ def save_requirements(
     return changes
 
 
-def set_requirement(
-    position: JobPosition,
-    competency_id: int,
-    level: int,
-    *,
-    mandatory: bool = True,
-    actor_id: int | None,
-) -> RequirementChanges:
-    """Set (or with level 0 remove) one requirement of a position."""
-    return save_requirements(
-        position, [RequirementChoice(competency_id, level, mandatory)], actor_id=actor_id
-    )
-
-
 def _snapshot(competency: Competency, row: PositionRequirement | None) -> dict | None:
     if row is None:
         return None

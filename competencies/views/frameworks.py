@@ -22,19 +22,22 @@ from competencies.forms import (
 )
 from competencies.models import Competency
 from competencies.services import framework_csv
-from competencies.services.frameworks import (
+from competencies.services.competency_tree import (
     CompetencyDetails,
-    FrameworkSettings,
     competency_tree,
     get_competency,
+    save_competency,
+)
+from competencies.services.frameworks import (
+    FrameworkSettings,
     get_framework,
     list_frameworks,
-    save_competency,
     update_framework,
 )
-from courses.learning.services.principles import principles_by_code
+from competencies.services.moodle_csv import COLUMNS
+from courses.services.principles import principles_by_code
 from lms.access import allow
-from lms.accounts.imports import decode_upload
+from lms.csvfiles import decode_upload
 from lms.errors import DomainError, ValidationError
 from lms.extensions import db
 
@@ -199,9 +202,7 @@ def import_upload():
                 form=confirm,
                 policy_names=LEVEL_POLICY_NAMES,
             )
-    return render_template(
-        "frameworks/import_upload.html", form=form, columns=framework_csv.COLUMNS
-    )
+    return render_template("frameworks/import_upload.html", form=form, columns=COLUMNS)
 
 
 @blueprint.route("/import/confirm", methods=["POST"])

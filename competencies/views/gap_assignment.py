@@ -23,7 +23,7 @@ from lms.errors import DomainError, NotFound
 from lms.extensions import db
 from lms.organisation.forms import unit_choices
 from lms.organisation.models import OrgUnit
-from lms.organisation.services import list_positions, subtree_condition, tree_order
+from lms.organisation.services import list_positions, units_in_subtree
 
 blueprint = Blueprint("gap_assignment", __name__, template_folder="../templates")
 
@@ -66,9 +66,7 @@ def _as_int(value: str | None) -> int | None:
 
 def _context(competency: str, unit_id: int | None, position_id: int | None, officer_id):
     scope = assignment_scope(current_user)
-    units = list(
-        db.session.scalars(select(OrgUnit).where(subtree_condition(scope)).order_by(tree_order()))
-    )
+    units = units_in_subtree(scope)
     unit = scope
     if unit_id:
         unit = next((u for u in units if u.id == unit_id), None)

@@ -23,7 +23,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from competencies.models import Competency
-from competencies.services import matrix
+from competencies.services import matrix, matrix_queries
 from competencies.services.frameworks import list_frameworks
 from competencies.services.gaps import (
     CompetencyInfo,
@@ -117,7 +117,7 @@ def matrix_context(*, competency_id: int | None = None) -> MatrixContext:
     """The filters of the request, checked against the viewer's scope. A filter with an error
     is shown with its message and not applied; a unit outside the scope is a 404."""
     scope_unit = scope_unit_for(current_user)
-    units = matrix.units_within(scope_unit)
+    units = matrix_queries.units_within(scope_unit)
     principles = [PrincipleRef(p.id, p.code, p.name, p.position) for p in list_principles()]
     form = MatrixFilterForm(formdata=request.args)
     form.unit.choices = unit_choices(units, blank=_("All units in my scope"))
@@ -162,41 +162,43 @@ def matrix_context(*, competency_id: int | None = None) -> MatrixContext:
 def ordered_columns(context: MatrixContext) -> tuple[list, list[CompetencyInfo]]:
     """The matrix columns grouped by principle, and flat in the same order as the groups."""
     groups = group_by_principle(
-        matrix.matrix_columns(context.filter), lambda c: c, context.filter.principle_id
+        matrix_queries.matrix_columns(context.filter), lambda c: c, context.filter.principle_id
     )
     return groups, [column for group in groups for column in group.items]
 
 
 def officers_view(context: MatrixContext, *, paged: bool = True) -> dict[str, Any]:
     groups, columns = ordered_columns(context)
-    query = matrix.officers_query(context.filter)
+    query = matrix_queries.officers_query(context.filter)
     if paged:
         page = paginate(query, per_page=OFFICERS_PER_PAGE)
         users, user_ids = page.items, [u.id for u in page.items]
     else:
         page = None
         users = list(db.session.scalars(query).unique())
-        user_ids = matrix.officer_ids(context.filter)
-    officers = matrix.officer_refs(users)
+        user_ids = matrix_queries.officer_ids(context.filter)
+    officers = matrix_queries.officer_refs(users)
     column_ids = [c.id for c in columns]
-    requirements = matrix.requirements_for(
+    requirements = matrix_queries.requirements_for(
         {o.position_id for o in officers if o.position_id}, column_ids
     )
-    levels = matrix.levels_for(user_ids, column_ids)
+    levels = matrix_queries.levels_for(user_ids, column_ids)
     lines = matrix.officer_lines(officers, columns, requirements, levels)
     return {"groups": groups, "columns": columns, "lines": lines, "page": page}
 
 
 def units_view(context: MatrixContext) -> dict[str, Any]:
     groups, columns = ordered_columns(context)
-    rolled = matrix.roll_up(matrix.requirement_stats(context.filter), context.units, context.unit)
+    rolled = matrix.roll_up(
+        matrix_queries.requirement_stats(context.filter), context.units, context.unit
+    )
     lines = matrix.unit_lines(rolled, context.unit, context.children, columns)
     return {"groups": groups, "columns": columns, "lines": lines}
 
 
 def rollup_view(context: MatrixContext) -> dict[str, Any]:
     _, columns = ordered_columns(context)
-    totals = matrix.totals_by_competency(matrix.requirement_stats(context.filter))
+    totals = matrix.totals_by_competency(matrix_queries.requirement_stats(context.filter))
     rows = [(column, totals.get(column.id, matrix.PostStats())) for column in columns]
     groups = group_by_principle(rows, lambda row: row[0], context.filter.principle_id)
     overall = sum((stats for _, stats in rows), matrix.PostStats())
@@ -205,7 +207,7 @@ def rollup_view(context: MatrixContext) -> dict[str, Any]:
 
 def readiness_view(context: MatrixContext) -> dict[str, Any]:
     _, columns = ordered_columns(context)
-    totals = matrix.totals_by_competency(matrix.requirement_stats(context.filter))
+    totals = matrix.totals_by_competency(matrix_queries.requirement_stats(context.filter))
     principles = [
         p
         for p in context.principles
@@ -215,14 +217,14 @@ def readiness_view(context: MatrixContext) -> dict[str, Any]:
 
 
 def drilldown_view(context: MatrixContext, status: PostStatus, *, paged: bool = True):
-    query = matrix.drilldown_query(context.filter, status)
+    query = matrix_queries.drilldown_query(context.filter, status)
     if paged:
         page = paginate(query, per_page=OFFICERS_PER_PAGE)
         users = page.items
     else:
         page, users = None, list(db.session.scalars(query).unique())
-    officers = matrix.officer_refs(users)
-    posts = matrix.posts_of([o.id for o in officers], context.filter, status)
+    officers = matrix_queries.officer_refs(users)
+    posts = matrix_queries.posts_of([o.id for o in officers], context.filter, status)
     wanted = {post.competency_id for found in posts.values() for post in found}
     infos = {
         info.id: info

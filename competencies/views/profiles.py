@@ -25,7 +25,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from competencies.models import DEFAULT_SCALE
 from competencies.services.evidence import add_manual_rating
 from competencies.services.gaps import gap_class
-from competencies.services.matrix import holds_officer_role
+from competencies.services.matrix_queries import holds_officer_role
 from competencies.services.profile import competency_profile
 from competencies.services.requirements import requirement_catalogue
 from lms.access import allow

@@ -7,7 +7,6 @@ import re
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from competencies.services.requirements import (
     RequirementChoice,
@@ -17,10 +16,9 @@ from competencies.services.requirements import (
     save_requirements,
 )
 from lms.access import allow
-from lms.accounts.models import User
 from lms.errors import ValidationError
 from lms.extensions import db
-from lms.organisation.services import get_position, list_positions
+from lms.organisation.services import get_position, headcount_by_position, list_positions
 
 blueprint = Blueprint("requirements", __name__, template_folder="../templates")
 
@@ -31,13 +29,7 @@ LEVEL_FIELD = re.compile(r"^level-(\d{1,10})$")
 @blueprint.route("/positions")
 @allow(*STAFF)
 def positions():
-    headcount = dict(
-        db.session.execute(
-            select(User.position_id, func.count(User.id))
-            .where(User.active)
-            .group_by(User.position_id)
-        ).all()
-    )
+    headcount = headcount_by_position()
     return render_template(
         "competencies/positions.html",
         positions=list_positions(),

@@ -11,6 +11,7 @@ from lms.access import allow
 from lms.accounts import imports
 from lms.accounts.forms import ConfirmForm, UserImportForm
 from lms.accounts.models import UserImport
+from lms.csvfiles import decode_upload
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.jobs import queue_job
@@ -26,7 +27,7 @@ def upload():
     if form.validate_on_submit():
         upload_file = form.file.data
         try:
-            text = imports.decode_upload(upload_file.read())
+            text = decode_upload(upload_file.read())
         except ValidationError as error:
             form.file.errors = [error.message]
         else:

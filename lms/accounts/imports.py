@@ -7,7 +7,6 @@ by ";" (empty means officer). Line numbers are those of the file, the header bei
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -18,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms.accounts.models import ROLE_VALUES, User, UserImport, UserRole
 from lms.audit.services import AuditAction, record_audit
+from lms.csvfiles import RowError, csv_reader, data_rows
 from lms.errors import NotFound, ValidationError
 from lms.extensions import db
 from lms.organisation.models import JobPosition, OrgUnit
@@ -42,12 +42,6 @@ class ImportRow:
 
 
 @dataclass(frozen=True)
-class RowError:
-    line: int
-    message: str
-
-
-@dataclass(frozen=True)
 class Directory:
     """What a CSV is checked against: codes and identifiers already in the database."""
 
@@ -67,29 +61,9 @@ class ImportCheck:
         return not self.errors and bool(self.rows)
 
 
-def decode_upload(data: bytes) -> str:
-    """The text of an uploaded CSV, or a ValidationError saying why it cannot be read."""
-    if not data.strip():
-        raise ValidationError("The file is empty.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValidationError(
-            f"The file is not UTF-8 text (byte {error.start + 1} cannot be read). "
-            "Save it from your spreadsheet as 'CSV UTF-8' and upload it again."
-        ) from error
-    if "\x00" in text:
-        # UTF-16 text without a byte-order mark, or not text at all; PostgreSQL cannot store it.
-        raise ValidationError(
-            "The file contains NUL characters, so it is not a UTF-8 CSV file. "
-            "Save it from your spreadsheet as 'CSV UTF-8' and upload it again."
-        )
-    return text
-
-
 def parse_rows(text: str) -> tuple[list[ImportRow], list[RowError]]:
     """Read the CSV text into rows, reporting malformed lines and a wrong header."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv_reader(text)
     errors: list[RowError] = []
     try:
         header = [name.strip().lower() for name in next(reader)]
@@ -113,24 +87,8 @@ def parse_rows(text: str) -> tuple[list[ImportRow], list[RowError]]:
         ]
     index = {name: header.index(name) for name in header}
     rows: list[ImportRow] = []
-    line = reader.line_num
-    while True:
-        start = line + 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            errors.append(RowError(start, f"Cannot be read as CSV: {error}."))
-            break
-        line = reader.line_num
-        if not any(value.strip() for value in values):
-            continue
-        if len(values) != len(header):
-            errors.append(
-                RowError(start, f"Has {len(values)} fields; the header has {len(header)}.")
-            )
-            continue
+    width_rule = f"the header has {len(header)}"
+    for start, values in data_rows(reader, errors, width=len(header), width_rule=width_rule):
 
         def value(name: str, values: list[str] = values) -> str:
             return values[index[name]].strip() if name in index else ""
@@ -158,45 +116,14 @@ def check_rows(rows: Iterable[ImportRow], directory: Directory) -> list[RowError
     seen_emails: dict[str, int] = {}
     seen_numbers: dict[str, int] = {}
     for row in rows:
-        problems: list[str] = []
-        email = row.email.lower()
-        if not row.email:
-            problems.append("email is empty")
-        else:
-            try:
-                validate_email(row.email, check_deliverability=False)
-            except EmailNotValidError:
-                problems.append(f"'{row.email}' is not a valid email address")
-        if email and email in seen_emails:
-            problems.append(f"duplicate email {email} (also on line {seen_emails[email]})")
-        elif email in directory.emails:
-            problems.append(f"an account with email {email} already exists")
-        if not row.full_name:
-            problems.append("full name is empty")
-        elif len(row.full_name) > 200:
-            problems.append("full name is longer than 200 characters")
-        if not row.service_number:
-            problems.append("service number is empty")
-        elif len(row.service_number) > 32:
-            problems.append("service number is longer than 32 characters")
-        elif row.service_number in seen_numbers:
-            problems.append(
-                f"duplicate service number {row.service_number} "
-                f"(also on line {seen_numbers[row.service_number]})"
-            )
-        elif row.service_number in directory.service_numbers:
-            problems.append(f"service number {row.service_number} is already in use")
-        if row.unit_code not in directory.unit_ids:
-            problems.append(f"unknown unit code '{row.unit_code}'")
-        if row.position_code and row.position_code not in directory.position_ids:
-            problems.append(f"unknown position code '{row.position_code}'")
-        bad_roles = [role for role in row.roles if role not in ROLE_VALUES]
-        if bad_roles:
-            problems.append(
-                f"bad role(s) {', '.join(bad_roles)}; allowed: {', '.join(ROLE_VALUES)}"
-            )
-        if email:
-            seen_emails.setdefault(email, row.line)
+        problems = [
+            *_email_problems(row, directory, seen_emails),
+            *_full_name_problems(row),
+            *_service_number_problems(row, directory, seen_numbers),
+            *_placement_problems(row, directory),
+        ]
+        if row.email:
+            seen_emails.setdefault(row.email.lower(), row.line)
         if row.service_number:
             seen_numbers.setdefault(row.service_number, row.line)
         if problems:
@@ -204,6 +131,59 @@ def check_rows(rows: Iterable[ImportRow], directory: Directory) -> list[RowError
             message = "; ".join(problems)
             errors.append(RowError(row.line, message[0].upper() + message[1:] + "."))
     return errors
+
+
+def _email_problems(row: ImportRow, directory: Directory, seen: dict[str, int]) -> list[str]:
+    problems: list[str] = []
+    email = row.email.lower()
+    if not row.email:
+        problems.append("email is empty")
+    else:
+        try:
+            validate_email(row.email, check_deliverability=False)
+        except EmailNotValidError:
+            problems.append(f"'{row.email}' is not a valid email address")
+    if email and email in seen:
+        problems.append(f"duplicate email {email} (also on line {seen[email]})")
+    elif email in directory.emails:
+        problems.append(f"an account with email {email} already exists")
+    return problems
+
+
+def _full_name_problems(row: ImportRow) -> list[str]:
+    if not row.full_name:
+        return ["full name is empty"]
+    if len(row.full_name) > 200:
+        return ["full name is longer than 200 characters"]
+    return []
+
+
+def _service_number_problems(
+    row: ImportRow, directory: Directory, seen: dict[str, int]
+) -> list[str]:
+    number = row.service_number
+    if not number:
+        return ["service number is empty"]
+    if len(number) > 32:
+        return ["service number is longer than 32 characters"]
+    if number in seen:
+        return [f"duplicate service number {number} (also on line {seen[number]})"]
+    if number in directory.service_numbers:
+        return [f"service number {number} is already in use"]
+    return []
+
+
+def _placement_problems(row: ImportRow, directory: Directory) -> list[str]:
+    """Unknown unit or position codes and roles that do not exist."""
+    problems: list[str] = []
+    if row.unit_code not in directory.unit_ids:
+        problems.append(f"unknown unit code '{row.unit_code}'")
+    if row.position_code and row.position_code not in directory.position_ids:
+        problems.append(f"unknown position code '{row.position_code}'")
+    bad_roles = [role for role in row.roles if role not in ROLE_VALUES]
+    if bad_roles:
+        problems.append(f"bad role(s) {', '.join(bad_roles)}; allowed: {', '.join(ROLE_VALUES)}")
+    return problems
 
 
 def load_directory() -> Directory:

@@ -247,7 +247,3 @@ def change_password(user: User, current: str, new: str) -> None:
         after={"must_change_password": False, "sessions_ended": sessions_ended},
     )
     db.session.flush()
-
-
-def count_users() -> int:
-    return db.session.scalar(select(func.count(User.id))) or 0

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, func, literal, select, update
 
+from lms.accounts.models import User
 from lms.audit.services import AuditAction, record_audit
 from lms.database import bytewise
 from lms.errors import Conflict, NotFound, ValidationError
@@ -58,6 +59,33 @@ def subtree_condition(unit: OrgUnit):
 
 def subtree_unit_ids(unit: OrgUnit) -> Select[tuple[int]]:
     return select(OrgUnit.id).where(subtree_condition(unit))
+
+
+def units_in_subtree(unit: OrgUnit) -> list[OrgUnit]:
+    """`unit` and every unit below it, in tree order."""
+    return list(
+        db.session.scalars(select(OrgUnit).where(subtree_condition(unit)).order_by(tree_order()))
+    )
+
+
+def headcount_by_unit() -> dict[int, int]:
+    """Active users per unit id (units without anyone are absent)."""
+    return dict(
+        db.session.execute(
+            select(User.unit_id, func.count(User.id)).where(User.active).group_by(User.unit_id)
+        ).all()
+    )
+
+
+def headcount_by_position() -> dict[int | None, int]:
+    """Active users per position id (None: those without a position)."""
+    return dict(
+        db.session.execute(
+            select(User.position_id, func.count(User.id))
+            .where(User.active)
+            .group_by(User.position_id)
+        ).all()
+    )
 
 
 def _clean(details: UnitDetails) -> UnitDetails:

@@ -32,11 +32,7 @@ blueprint = Blueprint("organisation", __name__)
 @allow("admin")
 def units():
     all_units = services.list_units()
-    headcount = dict(
-        db.session.execute(
-            select(User.unit_id, func.count(User.id)).where(User.active).group_by(User.unit_id)
-        ).all()
-    )
+    headcount = services.headcount_by_unit()
     return render_template(
         "organisation/units.html",
         units=all_units,
@@ -78,13 +74,7 @@ def edit_unit(unit_id: int | None = None):
 @blueprint.route("/admin/positions")
 @allow("admin")
 def positions():
-    headcount = dict(
-        db.session.execute(
-            select(User.position_id, func.count(User.id))
-            .where(User.active)
-            .group_by(User.position_id)
-        ).all()
-    )
+    headcount = services.headcount_by_position()
     return render_template(
         "organisation/positions.html", positions=services.list_positions(), headcount=headcount
     )
@@ -120,11 +110,7 @@ def edit_position(position_id: int | None = None):
 def overview():
     """The organisation tree with headcounts per unit and per position."""
     all_units = services.list_units()
-    headcount = dict(
-        db.session.execute(
-            select(User.unit_id, func.count(User.id)).where(User.active).group_by(User.unit_id)
-        ).all()
-    )
+    headcount = services.headcount_by_unit()
     by_position = db.session.execute(
         select(JobPosition, func.count(User.id))
         .outerjoin(User, (User.position_id == JobPosition.id) & User.active)
@@ -154,7 +140,7 @@ def scope_unit_for(user: User) -> OrgUnit:
 def workforce():
     """Officers within the viewer's scope, filtered by unit, position and a search term."""
     scope = scope_unit_for(current_user)
-    scoped_units = [u for u in services.list_units() if u.path.startswith(scope.path)]
+    scoped_units = services.units_in_subtree(scope)
     form = WorkforceFilterForm(formdata=request.args)
     form.unit.choices = unit_choices(scoped_units, blank=_("All units in my scope"))
     form.position.choices = [SelectChoice(0, _("All positions"))] + [

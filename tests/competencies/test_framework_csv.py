@@ -10,23 +10,27 @@ import pytest
 from sqlalchemy import func, select
 
 from competencies.models import Competency, Framework
+from competencies.services.competency_tree import (
+    CompetencyDetails,
+    competency_tree,
+    save_competency,
+)
 from competencies.services.framework_csv import (
-    COLUMNS,
-    CompetencyRow,
-    Directory,
-    FrameworkRow,
-    check_framework_csv,
     check_framework_import,
     export_framework_csv,
     import_framework,
-    parse_framework_csv,
+)
+from competencies.services.frameworks import ensure_default_frameworks
+from competencies.services.moodle_csv import (
+    COLUMNS,
+    CompetencyRow,
+    FrameworkRow,
     write_framework_csv,
 )
-from competencies.services.frameworks import (
-    CompetencyDetails,
-    competency_tree,
-    ensure_default_frameworks,
-    save_competency,
+from competencies.services.moodle_csv_reading import (
+    Directory,
+    check_framework_csv,
+    parse_framework_csv,
 )
 from config import TestingConfig
 from courses.learning.services.principles import PRINCIPLES

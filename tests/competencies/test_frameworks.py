@@ -9,14 +9,16 @@ import pytest
 from sqlalchemy import func, select
 
 from competencies.models import Competency, CurrentLevel, Framework, PositionRequirement
+from competencies.services.competency_tree import (
+    CompetencyDetails,
+    competency_tree,
+    save_competency,
+)
 from competencies.services.evidence import NewEvidence, append_evidence
 from competencies.services.frameworks import (
-    CompetencyDetails,
     FrameworkSettings,
     competencies_by_code,
-    competency_tree,
     ensure_default_frameworks,
-    save_competency,
     update_framework,
 )
 from courses.learning.models import Course, Module, ModuleCompetency

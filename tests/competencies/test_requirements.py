@@ -11,7 +11,6 @@ from competencies.services.requirements import (
     RequirementChoice,
     requirements_of,
     save_requirements,
-    set_requirement,
 )
 from lms.audit.models import AuditEntry
 from lms.errors import ValidationError
@@ -141,12 +140,10 @@ def test_positions_list_counts_requirements(world, client, login_as):
 
 def test_service_sets_one_requirement_and_refuses_duplicates(world, db):
     c = world.competencies
-    changes = set_requirement(world.position, c["OPS-ORI"].id, 2, mandatory=False, actor_id=None)
+    choice = [RequirementChoice(c["OPS-ORI"].id, 2, False)]
+    changes = save_requirements(world.position, choice, actor_id=None)
     assert (changes.saved, changes.removed) == (1, 0)
-    assert (
-        set_requirement(world.position, c["OPS-ORI"].id, 2, mandatory=False, actor_id=None).total
-        == 0
-    )
+    assert save_requirements(world.position, choice, actor_id=None).total == 0
     with pytest.raises(ValidationError, match="only once"):
         save_requirements(
             world.position,

@@ -8,15 +8,10 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from lms.accounts.imports import (
-    Directory,
-    check_rows,
-    decode_upload,
-    parse_rows,
-    run_import,
-)
+from lms.accounts.imports import Directory, check_rows, parse_rows, run_import
 from lms.accounts.models import User, UserImport
 from lms.audit.models import AuditEntry
+from lms.csvfiles import decode_upload
 from lms.errors import ValidationError
 from tests.lms.browsing import csrf_token_for, submit, text_of
 
