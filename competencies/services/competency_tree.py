@@ -13,9 +13,9 @@ from sqlalchemy.orm import selectinload
 
 from competencies.models import Competency, Framework
 from competencies.services.frameworks import DESCRIPTION_MAX, NAME_MAX, place_competency
-from courses.models import ModuleCompetency, Question
-from courses.services.authoring import COMPETENCY_CODE
-from courses.services.principles import principles_by_code
+from courses.authoring.services.editing import COMPETENCY_CODE
+from courses.learning.models import ModuleCompetency, Question
+from courses.learning.services.principles import principles_by_code
 from lms.audit.services import AuditAction, record_audit
 from lms.errors import Conflict, NotFound, ValidationError
 from lms.extensions import db

@@ -18,7 +18,7 @@ from competencies.services.competency_tree import competency_tree
 from competencies.services.frameworks import add_competency
 from competencies.services.moodle_csv import CompetencyRow, FrameworkRow, write_framework_csv
 from competencies.services.moodle_csv_reading import Directory, FrameworkFile, check_framework_csv
-from courses.services.principles import PRINCIPLES, ensure_principles
+from courses.learning.services.principles import PRINCIPLES, ensure_principles
 from lms.audit.services import AuditAction, record_audit
 from lms.errors import ValidationError
 from lms.extensions import db

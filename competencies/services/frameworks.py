@@ -22,9 +22,9 @@ from competencies.models import (
     PositionRequirement,
 )
 from competencies.services.levels import rebuild_current_levels
-from courses.models import Question
-from courses.services.credentials import Alignment
-from courses.services.principles import ensure_principles
+from courses.certificates.services.credentials import Alignment
+from courses.learning.models import Question
+from courses.learning.services.principles import ensure_principles
 from lms.audit.services import AuditAction, record_audit
 from lms.errors import NotFound, ValidationError
 from lms.extensions import db

@@ -22,7 +22,7 @@ from sqlalchemy import or_, select
 from competencies.models import Competency
 from competencies.services.matrix import MatrixFilter, PostStatus
 from competencies.services.matrix_queries import drilldown_query, posts_of
-from courses.models import (
+from courses.assignments.models import (
     Assignment,
     AssignmentMembership,
     CurriculumCourse,

@@ -35,7 +35,7 @@ from competencies.services.frameworks import (
     update_framework,
 )
 from competencies.services.moodle_csv import COLUMNS
-from courses.services.principles import principles_by_code
+from courses.learning.services.principles import principles_by_code
 from lms.access import allow
 from lms.csvfiles import decode_upload
 from lms.errors import DomainError, ValidationError
