@@ -112,20 +112,6 @@ def _bytewise_postgresql(element: bytewise, compiler, **kw) -> str:
     return f'{compiler.process(element.element, **kw)} COLLATE "C"'
 
 
-def commit_keeping_loaded_state() -> None:
-    """Commit without expiring what the session has loaded, for a view that goes on to render
-    what it has just written: after a plain commit each object used again (the signed-in user
-    too) is reloaded, one query at a time."""
-    from lms.extensions import db
-
-    session = db.session()
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
-
-
 def insert_ignoring_duplicates(table):
     """An INSERT that skips rows clashing with a unique constraint (ON CONFLICT DO NOTHING), on
     SQLite and PostgreSQL alike: for writes that two workers or requests may race to make."""

@@ -12,10 +12,23 @@ Services flush and never commit. A view that writes wraps the service calls in `
 When the block ends cleanly the session is committed, and the jobs queued during it are sent
 (lms.jobs sends them on commit). When a service refuses with a DomainError the session is rolled
 back (nothing of the request is written, no job is sent) and the refusal is shown: on the form
-when one is given, as a flashed message with ``flash_errors=True``, or else raised again for the
-error handler to render as a page with the error's status. Any other exception rolls back too and
-propagates. A GET handler does not write, except the two places written down in
-docs/architecture.md (lesson progress and the visit marker), which use ``saving(keep_loaded=True)``.
+when one is given (or on one field, when a field is given), as a flashed message with
+``flash_errors=True``, or else raised again for the error handler to render as a page with the
+error's status. A view that shows some refusals its own way (a list of problems, a message of its
+own, only some kinds of error) catches them around the block: by then the edge has rolled back.
+
+    try:
+        with saving():
+            editing.set_status(course, wanted)
+    except editing.PublicationProblems as error:
+        return render_outline(course, publish_problems=error.problems, status=400)
+
+A refusal listed in ``commit_on`` commits what the block wrote before it, then is shown the same
+way: a late quiz submit closes the attempt and refuses the answers, and the closing is kept. Any
+other exception rolls back too and propagates. A GET handler does not write, except the places
+the README lists under "One commit at the edge": lesson progress and the visit marker of the
+learning item page (which use ``saving(keep_loaded=True)``), and the closing of an attempt whose
+time ran out when its page is opened.
 """
 
 from __future__ import annotations
@@ -25,7 +38,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import flash
-from flask_wtf import FlaskForm
+from wtforms import Field, Form
 
 from lms.errors import DomainError
 from lms.extensions import db
@@ -33,10 +46,16 @@ from lms.extensions import db
 
 @dataclass
 class Saved:
-    """What happened to the writes of a ``saving`` block: true once they are committed."""
+    """What happened to the writes of a ``saving`` block: true once they are committed;
+    `refusal` is the service's refusal that was shown, if there was one."""
 
     committed: bool = False
-    error: str | None = None
+    refusal: DomainError | None = None
+
+    @property
+    def error(self) -> str | None:
+        """The refusal's message."""
+        return self.refusal.message if self.refusal is not None else None
 
     def __bool__(self) -> bool:
         return self.committed
@@ -44,7 +63,11 @@ class Saved:
 
 @contextmanager
 def saving(
-    form: FlaskForm | None = None, *, flash_errors: bool = False, keep_loaded: bool = False
+    form: Form | Field | None = None,
+    *,
+    flash_errors: bool = False,
+    keep_loaded: bool = False,
+    commit_on: tuple[type[DomainError], ...] = (),
 ) -> Iterator[Saved]:
     """Commit the block's writes once, or roll them back and show the service's refusal.
 
@@ -56,10 +79,16 @@ def saving(
     try:
         yield saved
     except DomainError as error:
-        session.rollback()
-        saved.error = error.message
-        if form is not None:
+        if isinstance(error, commit_on):
+            _commit(session, keep_loaded)
+            saved.committed = True
+        else:
+            session.rollback()
+        saved.refusal = error
+        if isinstance(form, Form):
             form.form_errors.append(error.message)
+        elif form is not None:
+            form.errors = [*form.errors, error.message]
         elif flash_errors:
             flash(error.message, "error")
         else:
@@ -68,9 +97,13 @@ def saving(
     except BaseException:
         session.rollback()
         raise
+    _commit(session, keep_loaded)
+    saved.committed = True
+
+
+def _commit(session, keep_loaded: bool) -> None:
     session.expire_on_commit = not keep_loaded
     try:
         session.commit()
     finally:
         session.expire_on_commit = True
-    saved.committed = True

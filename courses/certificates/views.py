@@ -31,8 +31,8 @@ from courses.certificates.models import Certificate, CertificateState
 from courses.certificates.services import register
 from courses.certificates.services.credentials import credential_of
 from lms.access import allow, allow_public
-from lms.errors import DomainError
-from lms.extensions import db, limiter
+from lms.edge import saving
+from lms.extensions import limiter
 from lms.pagination import paginate
 from lms.timeutil import utcnow
 
@@ -189,13 +189,9 @@ def revoke(certificate_id: int):
     certificate = register.get_certificate(certificate_id)
     form = RevokeForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             register.revoke_certificate(certificate, actor=current_user, reason=form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Certificate %(code)s revoked.", code=certificate.code), "success")
             return redirect(url_for("certificates.verify", code=certificate.code))
     status = 400 if request.method == "POST" else 200

@@ -24,7 +24,7 @@ from courses.learning.questiontypes import question_type
 from courses.learning.services import attempts, catalogue, progress, uploads
 from courses.learning.services.principles import list_principles
 from lms.access import allow
-from lms.database import commit_keeping_loaded_state
+from lms.edge import saving
 from lms.errors import Conflict, NotFound, ValidationError
 from lms.extensions import db
 from lms.timeutil import utcnow
@@ -112,13 +112,13 @@ def course_page(course_id: int):
 @allow("officer")
 def item_page(course_id: int, item_id: int):
     item = catalogue.published_item(course_id, item_id)
-    if item.kind == ItemKind.LESSON:
-        progress.mark_item_done(current_user.id, item)
-    else:
-        progress.note_visit(current_user.id, item)
     # The page shows what was just written: reloading the item and the signed-in user after
     # the commit would cost four queries on every lesson view.
-    commit_keeping_loaded_state()
+    with saving(keep_loaded=True):
+        if item.kind == ItemKind.LESSON:
+            progress.mark_item_done(current_user.id, item)
+        else:
+            progress.note_visit(current_user.id, item)
     sequence = catalogue.item_sequence(course_id)
     position = next(i for i, ref in enumerate(sequence) if ref.id == item.id)
     context = {
@@ -151,12 +151,11 @@ def item_page(course_id: int, item_id: int):
 def start_attempt(course_id: int, item_id: int):
     item = catalogue.published_item(course_id, item_id)
     try:
-        attempt = attempts.start_attempt(current_user.id, item)
+        with saving():
+            attempt = attempts.start_attempt(current_user.id, item)
     except (Conflict, ValidationError) as error:  # no attempt left, or no question yet
-        db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("learning.item_page", course_id=course_id, item_id=item_id))
-    db.session.commit()
     return redirect(url_for("learning.attempt_page", attempt_id=attempt.id))
 
 
@@ -176,8 +175,8 @@ def _expire_if_overdue(attempt: Attempt) -> bool:
         return False
     if utcnow() <= attempt.deadline_at + attempts.SUBMIT_GRACE:
         return False
-    attempts.expire_overdue(attempt.user_id, attempt.item_id)
-    db.session.commit()
+    with saving():
+        attempts.expire_overdue(attempt.user_id, attempt.item_id)
     flash(
         _(
             "The time limit of this attempt ended at %(deadline)s. It is closed with no score.",
@@ -214,14 +213,12 @@ def attempt_page(attempt_id: int):
 @allow("officer")
 def submit_attempt(attempt_id: int):
     try:
-        attempts.submit_attempt(current_user.id, attempt_id, request.form.to_dict(flat=False))
-    except Conflict as error:
         # A second submit changes nothing; a late one has just been closed by the service,
         # and that closing is kept.
-        db.session.commit()
+        with saving(commit_on=(Conflict,)):
+            attempts.submit_attempt(current_user.id, attempt_id, request.form.to_dict(flat=False))
+    except Conflict as error:
         flash(error.message, "error")
-        return redirect(url_for("learning.result_page", attempt_id=attempt_id))
-    db.session.commit()
     return redirect(url_for("learning.result_page", attempt_id=attempt_id))
 
 

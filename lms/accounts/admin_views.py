@@ -14,7 +14,7 @@ from lms.accounts import services
 from lms.accounts.forms import ConfirmForm, RolesForm, UserForm
 from lms.accounts.models import User
 from lms.accounts.services import matches_search
-from lms.errors import DomainError
+from lms.edge import saving
 from lms.extensions import db
 from lms.organisation.forms import unit_choices
 from lms.organisation.services import list_positions, list_units
@@ -69,14 +69,10 @@ def create_user():
             form.unit_id.data,
             form.position_id.data or None,
         )
-        try:
+        with saving(form) as saved:
             user = services.create_user(details, form.roles.data, actor_id=current_user.id)
             temporary = services.reset_password(user, actor_id=current_user.id)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        if saved:
             return render_template("admin/temporary_password.html", user=user, temporary=temporary)
     return render_template("admin/user_form.html", form=form, user=None)
 
@@ -98,14 +94,10 @@ def edit_user(user_id: int):
             form.unit_id.data,
             form.position_id.data or None,
         )
-        try:
+        with saving(form) as saved:
             services.update_user(user, details, actor_id=current_user.id)
             services.set_roles(user, set(form.roles.data), actor_id=current_user.id)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Account %(email)s saved.", email=user.email), "success")
             return redirect(url_for("users_admin.edit_user", user_id=user.id))
     return render_template(
@@ -123,13 +115,9 @@ def toggle_active(user_id: int):
     user = services.get_user(user_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
+        with saving(flash_errors=True) as saved:
             services.set_active(user, not user.active, actor_id=current_user.id)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if saved:
             flash(
                 _("Account reactivated.")
                 if user.active
@@ -147,6 +135,6 @@ def reset_password(user_id: int):
     if not form.validate_on_submit():
         flash(_("The form expired; try again."), "error")
         return redirect(url_for("users_admin.edit_user", user_id=user.id))
-    temporary = services.reset_password(user, actor_id=current_user.id)
-    db.session.commit()
+    with saving():
+        temporary = services.reset_password(user, actor_id=current_user.id)
     return render_template("admin/temporary_password.html", user=user, temporary=temporary)

@@ -12,6 +12,7 @@ from lms.accounts import imports
 from lms.accounts.forms import ConfirmForm, UserImportForm
 from lms.accounts.models import UserImport
 from lms.csvfiles import decode_upload
+from lms.edge import saving
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.jobs import queue_job
@@ -31,13 +32,13 @@ def upload():
         except ValidationError as error:
             form.file.errors = [error.message]
         else:
-            user_import, check = imports.create_import(
-                text,
-                upload_file.filename or "upload.csv",
-                actor_id=current_user.id,
-                max_rows=current_app.config["USER_IMPORT_MAX_ROWS"],
-            )
-            db.session.commit()
+            with saving():
+                user_import, check = imports.create_import(
+                    text,
+                    upload_file.filename or "upload.csv",
+                    actor_id=current_user.id,
+                    max_rows=current_app.config["USER_IMPORT_MAX_ROWS"],
+                )
             return render_template(
                 "imports/preview.html",
                 user_import=user_import,
@@ -54,9 +55,9 @@ def upload():
 def confirm(import_id: int):
     user_import = imports.get_import(import_id)
     if ConfirmForm().validate_on_submit():
-        imports.confirm_import(user_import)
-        queue_job("lms.import_users", user_import.id)
-        db.session.commit()
+        with saving():
+            imports.confirm_import(user_import)
+            queue_job("lms.import_users", user_import.id)
         flash(_("Import queued: %(n)d users.", n=user_import.total_rows), "success")
     return redirect(url_for("user_imports.status", import_id=user_import.id))
 

@@ -18,7 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from lms.accounts.models import ROLE_VALUES, User, UserImport, UserRole
 from lms.audit.services import AuditAction, record_audit
 from lms.csvfiles import RowError, csv_reader, data_rows
-from lms.errors import NotFound, ValidationError
+from lms.database import get_or_raise
+from lms.errors import ValidationError
 from lms.extensions import db
 from lms.organisation.models import JobPosition, OrgUnit
 from lms.signals import announce_placement_changes
@@ -226,10 +227,7 @@ def create_import(
 
 
 def get_import(import_id: int) -> UserImport:
-    user_import = db.session.get(UserImport, import_id)
-    if user_import is None:
-        raise NotFound(f"No user import with id {import_id}.")
-    return user_import
+    return get_or_raise(UserImport, import_id, f"No user import with id {import_id}.")
 
 
 def confirm_import(user_import: UserImport) -> None:

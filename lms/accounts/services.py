@@ -16,7 +16,8 @@ from lms.accounts.passwords import (
 )
 from lms.accounts.sessions import close_all_sessions, normalise_email
 from lms.audit.services import AuditAction, record_audit
-from lms.errors import Conflict, NotFound, ValidationError
+from lms.database import get_or_raise
+from lms.errors import Conflict, ValidationError
 from lms.extensions import db
 from lms.organisation.models import JobPosition, OrgUnit
 from lms.signals import announce_placement_changes
@@ -32,10 +33,7 @@ class UserDetails:
 
 
 def get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound(f"No user with id {user_id}.")
-    return user
+    return get_or_raise(User, user_id, f"No user with id {user_id}.")
 
 
 def matches_search(term: str) -> ColumnElement[bool]:

@@ -21,8 +21,8 @@ from lms.accounts import services
 from lms.accounts.forms import ChangePasswordForm, LoginForm
 from lms.accounts.models import User
 from lms.accounts.sessions import authenticate, close_session, load_session_user, open_session
-from lms.errors import ValidationError
-from lms.extensions import db, limiter, login_manager
+from lms.edge import saving
+from lms.extensions import limiter, login_manager
 
 blueprint = Blueprint("accounts", __name__)
 
@@ -70,18 +70,18 @@ def login():
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        outcome = authenticate(
-            form.email.data,
-            form.password.data,
-            remote_addr=request.remote_addr or "",
-            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-            window_seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"],
-        )
+        with saving():  # a failed sign-in is recorded too
+            outcome = authenticate(
+                form.email.data,
+                form.password.data,
+                remote_addr=request.remote_addr or "",
+                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+                window_seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"],
+            )
+            if outcome.succeeded:
+                start_session(outcome.user)
         if outcome.succeeded:
-            start_session(outcome.user)
-            db.session.commit()
             return redirect(safe_next_url(request.args.get("next")) or url_for("home.index"))
-        db.session.commit()
         if outcome.locked_until is not None:
             form.form_errors.append(
                 _(
@@ -99,10 +99,10 @@ def login():
 @blueprint.route("/logout", methods=["POST"])
 @allow_authenticated
 def logout():
-    close_session(current_user.get_id())
-    logout_user()
-    session.clear()
-    db.session.commit()
+    with saving():
+        close_session(current_user.get_id())
+        logout_user()
+        session.clear()
     flash(_("You have signed out."), "info")
     return redirect(url_for("accounts.login"))
 
@@ -113,14 +113,10 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        try:
+        with saving(form.new_password) as saved:
             services.change_password(user, form.current_password.data, form.new_password.data)
-        except ValidationError as error:
-            db.session.rollback()
-            form.new_password.errors = [error.message]
-        else:
             start_session(user)
-            db.session.commit()
+        if saved:
             flash(
                 _("Your password has been changed. Other sessions have been signed out."), "success"
             )

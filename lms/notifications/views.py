@@ -7,7 +7,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from lms.access import allow_authenticated
-from lms.extensions import db
+from lms.edge import saving
 from lms.notifications import services
 from lms.pagination import paginate
 
@@ -29,6 +29,6 @@ def index():
 @allow_authenticated
 def mark_read():
     if MarkReadForm().validate_on_submit():
-        services.mark_all_read(current_user.id)
-        db.session.commit()
+        with saving():
+            services.mark_all_read(current_user.id)
     return redirect(url_for("notifications.index"))

@@ -8,8 +8,8 @@ from sqlalchemy import ColumnElement, Select, func, literal, select, update
 
 from lms.accounts.models import User
 from lms.audit.services import AuditAction, record_audit
-from lms.database import bytewise
-from lms.errors import Conflict, NotFound, ValidationError
+from lms.database import bytewise, get_or_raise
+from lms.errors import Conflict, ValidationError
 from lms.extensions import db
 from lms.organisation.models import JobPosition, OrgUnit, UnitKind
 
@@ -25,17 +25,11 @@ class UnitDetails:
 
 
 def get_unit(unit_id: int) -> OrgUnit:
-    unit = db.session.get(OrgUnit, unit_id)
-    if unit is None:
-        raise NotFound(f"No organisation unit with id {unit_id}.")
-    return unit
+    return get_or_raise(OrgUnit, unit_id, f"No organisation unit with id {unit_id}.")
 
 
 def get_position(position_id: int) -> JobPosition:
-    position = db.session.get(JobPosition, position_id)
-    if position is None:
-        raise NotFound(f"No job position with id {position_id}.")
-    return position
+    return get_or_raise(JobPosition, position_id, f"No job position with id {position_id}.")
 
 
 def tree_order() -> ColumnElement[str]:

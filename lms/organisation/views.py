@@ -12,7 +12,8 @@ from wtforms.fields.choices import SelectChoice
 from lms.access import allow
 from lms.accounts.models import User
 from lms.accounts.services import matches_search
-from lms.errors import DomainError, NotFound
+from lms.edge import saving
+from lms.errors import NotFound
 from lms.extensions import db
 from lms.organisation import services
 from lms.organisation.forms import (
@@ -56,16 +57,12 @@ def edit_unit(unit_id: int | None = None):
         details = services.UnitDetails(
             form.code.data, form.name.data, form.kind.data, form.parent_id.data or None
         )
-        try:
+        with saving(form) as saved:
             if unit is None:
                 unit = services.create_unit(details, actor_id=current_user.id)
             else:
                 unit = services.update_unit(unit, details, actor_id=current_user.id)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Unit %(code)s saved.", code=unit.code), "success")
             return redirect(url_for("organisation.units"))
     return render_template("organisation/unit_form.html", form=form, unit=unit)
@@ -87,7 +84,7 @@ def edit_position(position_id: int | None = None):
     position = services.get_position(position_id) if position_id is not None else None
     form = PositionForm(obj=position)
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             position = services.save_position(
                 position,
                 form.code.data,
@@ -95,11 +92,7 @@ def edit_position(position_id: int | None = None):
                 form.description.data or "",
                 actor_id=current_user.id,
             )
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Position %(code)s saved.", code=position.code), "success")
             return redirect(url_for("organisation.positions"))
     return render_template("organisation/position_form.html", form=form, position=position)

@@ -37,7 +37,8 @@ from courses.assignments.services.assigned_work import assigned_work
 from courses.assignments.services.followup import FollowupFilter
 from courses.learning.services import catalogue
 from lms.access import allow
-from lms.errors import DomainError, NotFound, ValidationError
+from lms.edge import saving
+from lms.errors import NotFound, ValidationError
 from lms.exports import spreadsheet_safe
 from lms.extensions import db
 from lms.notifications.services import recent_notifications
@@ -125,18 +126,13 @@ def new():
         form.content.data = request.args["content"]
     status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:  # the commit sends the fan-out job, if any
             assignment = assignments.create_assignment(
                 _spec(form),
                 actor=current_user,
                 inline_limit=current_app.config["ASSIGNMENT_INLINE_LIMIT"],
             )
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            status = error.status_code
-        else:
-            db.session.commit()  # sends the fan-out job, if any
+        if saved:
             if assignment.fanout_status == FanOutStatus.DONE:
                 flash(_("Assigned to %(n)d officers.", n=assignment.fanout_total), "success")
             else:
@@ -149,6 +145,7 @@ def new():
                     "success",
                 )
             return redirect(url_for("assignments.show", assignment_id=assignment.id))
+        status = saved.refusal.status_code
     return render_template("assignments/form.html", form=form, scope=scope), status
 
 

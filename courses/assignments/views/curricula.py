@@ -14,8 +14,7 @@ from courses.assignments.services.memberships import refresh_curriculum_completi
 from courses.learning.services import catalogue
 from courses.learning.services.principles import list_principles
 from lms.access import allow
-from lms.errors import DomainError
-from lms.extensions import db
+from lms.edge import saving
 
 blueprint = Blueprint(
     "curricula", __name__, url_prefix="/curricula", template_folder="../templates"
@@ -103,17 +102,13 @@ def edit(curriculum_id: int | None = None):
     form = CurriculumForm(obj=curriculum if request.method == "GET" else None)
     _prepare(form, curriculum)
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             if curriculum is None:
                 curriculum = curricula.create_curriculum(_details(form), actor=current_user)
             else:
                 curricula.update_curriculum(curriculum, _details(form), actor=current_user)
                 refresh_curriculum_completion(curriculum.id)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Curriculum “%(name)s” saved.", name=curriculum.name), "success")
             return redirect(url_for("curricula.show", curriculum_id=curriculum.id))
     return render_template("curricula/form.html", form=form, curriculum=curriculum), (

@@ -26,8 +26,7 @@ from courses.learning.models import ItemKind
 from courses.learning.services import uploads
 from courses.learning.services.principles import list_principles
 from lms.access import allow
-from lms.errors import DomainError
-from lms.extensions import db
+from lms.edge import saving
 from lms.markdown import render_markdown_markup
 
 # --- modules ---------------------------------------------------------------------------------
@@ -52,18 +51,14 @@ def edit_module(course_id: int, module_id: int | None = None):
     form.principles.choices = [(p.code, f"{p.code} {p.name}") for p in list_principles()]
     if form.validate_on_submit():
         principle_codes = form.principles.data or []
-        try:
+        with saving(form) as saved:
             if module is None:
                 module = authoring.add_module(
                     course, form.title.data, principle_codes, form.codes()
                 )
             else:
                 authoring.update_module(module, form.title.data, principle_codes, form.codes())
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Module “%(title)s” saved.", title=module.title), "success")
             return redirect(outline_url(course, f"module-{module.id}"))
     return render_template(
@@ -95,7 +90,7 @@ def edit_lesson(course_id: int, module_id: int | None = None, item_id: int | Non
         # saved lesson goes through.
         preview_html = render_markdown_markup(form.markdown.data or "")
     elif form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             if item is None:
                 item = authoring.add_lesson(
                     module, form.title.data, form.markdown.data or "", required=form.required.data
@@ -104,11 +99,7 @@ def edit_lesson(course_id: int, module_id: int | None = None, item_id: int | Non
                 authoring.update_lesson(
                     item, form.title.data, form.markdown.data or "", required=form.required.data
                 )
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        if saved:
             flash(
                 _(
                     "Lesson “%(title)s” saved (revision %(revision)d).",
@@ -136,15 +127,11 @@ def images(course_id: int):
     form = UploadForm()
     if form.validate_on_submit():
         upload = form.file.data
-        try:
+        with saving(form.file) as saved:
             stored = uploads.store_upload(
                 course, current_user.id, upload.filename or "image", upload.read()
             )
-        except DomainError as error:
-            db.session.rollback()
-            form.file.errors = [error.message]
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Image %(name)s uploaded.", name=stored.filename), "success")
             return redirect(url_for("authoring.images", course_id=course.id))
     return render_template(
@@ -166,7 +153,7 @@ def edit_quiz(course_id: int, module_id: int | None = None, item_id: int | None 
     module = item.module if item else authoring.get_module(module_id, course)
     form = QuizForm(**shown_on_get(QuizForm.values_of(item) if item else {}))
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             if item is None:
                 item = authoring.add_quiz(
                     module, form.title.data, form.settings(), required=form.required.data
@@ -175,11 +162,7 @@ def edit_quiz(course_id: int, module_id: int | None = None, item_id: int | None 
                 authoring.update_quiz(
                     item, form.title.data, form.settings(), required=form.required.data
                 )
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Quiz “%(title)s” saved.", title=item.title), "success")
             return redirect(outline_url(course, f"item-{item.id}"))
     bank = questions.bank_of(course)

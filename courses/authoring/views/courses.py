@@ -22,8 +22,8 @@ from courses.authoring.views.blueprint import (
 )
 from courses.learning.models import Course
 from lms.access import allow
+from lms.edge import saving
 from lms.errors import DomainError
-from lms.extensions import db
 
 # --- courses ---------------------------------------------------------------------------------
 
@@ -52,16 +52,12 @@ def edit_course(course_id: int | None = None):
             form.validity_months.data,
             form.recertify.data,
         )
-        try:
+        with saving(form) as saved:
             if course is None:
                 course = authoring.create_course(details, training_unit_id=current_user.unit_id)
             else:
                 authoring.update_course(course, details)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Course %(code)s saved.", code=course.code), "success")
             return redirect(outline_url(course))
     return render_template("authoring/course_form.html", form=form, course=course), form_status(
@@ -92,11 +88,10 @@ def set_status(course_id: int):
     course = editable_course(course_id)
     wanted = request.form.get("status", "")
     try:
-        authoring.set_status(course, wanted)
+        with saving():
+            authoring.set_status(course, wanted)
     except authoring.PublicationProblems as error:
-        db.session.rollback()
         return render_outline(course, publish_problems=error.problems, status=400)
-    db.session.commit()
     flash(str(STATUS_MESSAGES.get(wanted, _("Status changed."))), "success")
     return redirect(outline_url(course))
 
@@ -106,8 +101,8 @@ def set_status(course_id: int):
 def move_module(course_id: int, module_id: int):
     course = editable_course(course_id)
     module = authoring.get_module(module_id, course)
-    authoring.move_module(module, direction_asked())
-    db.session.commit()
+    with saving():
+        authoring.move_module(module, direction_asked())
     return redirect(outline_url(course, f"module-{module.id}"))
 
 
@@ -116,8 +111,8 @@ def move_module(course_id: int, module_id: int):
 def move_item(course_id: int, item_id: int):
     course = editable_course(course_id)
     item = authoring.get_item(item_id, course)
-    authoring.move_item(item, direction_asked())
-    db.session.commit()
+    with saving():
+        authoring.move_item(item, direction_asked())
     return redirect(outline_url(course, f"item-{item.id}"))
 
 
@@ -128,13 +123,12 @@ def delete_item(course_id: int, item_id: int):
     item = authoring.get_item(item_id, course)
     title = item.title
     try:
-        authoring.delete_item(item)
+        with saving():
+            authoring.delete_item(item)
     except DomainError as error:
-        db.session.rollback()
         flash(
             _("“%(title)s” was not deleted. %(reason)s", title=title, reason=error.message), "error"
         )
         return redirect(outline_url(course, f"item-{item_id}"))
-    db.session.commit()
     flash(_("“%(title)s” deleted.", title=title), "success")
     return redirect(outline_url(course))

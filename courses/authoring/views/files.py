@@ -22,7 +22,7 @@ from courses.authoring.views.blueprint import (
 from courses.learning.models import ItemKind
 from courses.learning.services import attempts
 from lms.access import allow
-from lms.extensions import db
+from lms.edge import saving
 
 # --- preview, export, import -----------------------------------------------------------------
 
@@ -61,14 +61,13 @@ def import_course():
         upload = form.file.data
         data = upload.read(course_files.MAX_ZIP_BYTES + 1)
         try:
-            course = course_files.import_course_zip(
-                data, upload.filename or "course.zip", training_unit_id=current_user.unit_id
-            )
+            with saving():
+                course = course_files.import_course_zip(
+                    data, upload.filename or "course.zip", training_unit_id=current_user.unit_id
+                )
         except course_files.CourseFileErrors as error:
-            db.session.rollback()
             problems = error.problems
         else:
-            db.session.commit()
             flash(
                 _("Course %(code)s imported as a draft.", code=course.code),
                 "success",

@@ -20,6 +20,7 @@ from courses.certificates.services.issuing import normalise_code
 from courses.learning.models import Course
 from lms.accounts.models import User
 from lms.audit.services import AuditAction, record_audit
+from lms.database import get_or_raise
 from lms.errors import Conflict, NotFound, ValidationError
 from lms.extensions import db
 from lms.organisation.models import OrgUnit
@@ -76,10 +77,7 @@ def own_certificate(certificate_id: int, user_id: int) -> Certificate:
 
 
 def get_certificate(certificate_id: int) -> Certificate:
-    certificate = db.session.get(Certificate, certificate_id)
-    if certificate is None:
-        raise NotFound(f"No certificate with id {certificate_id}.")
-    return certificate
+    return get_or_raise(Certificate, certificate_id, f"No certificate with id {certificate_id}.")
 
 
 # --- who holds which -------------------------------------------------------------------------

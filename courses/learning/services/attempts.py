@@ -31,6 +31,7 @@ from courses.learning.models.questions import DrawMode, Quiz
 from courses.learning.questiontypes import question_type
 from courses.learning.services.progress import mark_item_done, note_visit
 from courses.signals import attempt_graded
+from lms.database import get_or_raise
 from lms.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from lms.extensions import db
 from lms.markdown import render_markdown
@@ -42,10 +43,7 @@ EXPIRED = "expired"
 
 
 def get_attempt(attempt_id: int) -> Attempt:
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None:
-        raise NotFound("No such attempt.")
-    return attempt
+    return get_or_raise(Attempt, attempt_id, "No such attempt.")
 
 
 def own_attempt(attempt_id: int, user_id: int) -> Attempt:

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import defer
 
 from courses.learning.models import Course, Upload
-from lms.errors import NotFound, ValidationError
+from lms.database import get_or_raise
+from lms.errors import ValidationError
 from lms.extensions import db
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -75,10 +76,7 @@ def store_upload(course: Course, uploaded_by_id: int, filename: str, data: bytes
 
 
 def get_upload(upload_id: int) -> Upload:
-    upload = db.session.get(Upload, upload_id)
-    if upload is None:
-        raise NotFound("No such image.")
-    return upload
+    return get_or_raise(Upload, upload_id, "No such image.")
 
 
 def uploads_of(course: Course) -> list[Upload]:
