@@ -51,7 +51,7 @@ from competencies.services.frameworks import (
     policy_problems,
     scale_problems,
 )
-from courses.authoring.services.editing import COMPETENCY_CODE
+from courses.authoring.services.structure import COMPETENCY_CODE
 from courses.learning.services.principles import PRINCIPLES, ensure_principles
 from lms.accounts.imports import RowError
 from lms.audit.services import AuditAction, record_audit

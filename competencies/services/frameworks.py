@@ -19,7 +19,7 @@ from competencies.models import (
     PositionRequirement,
 )
 from competencies.services.levels import rebuild_current_levels
-from courses.authoring.services.editing import COMPETENCY_CODE
+from courses.authoring.services.structure import COMPETENCY_CODE
 from courses.certificates.services.credentials import Alignment
 from courses.learning.models import ModuleCompetency, Question
 from courses.learning.services.principles import ensure_principles, principles_by_code

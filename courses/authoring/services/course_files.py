@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from courses.authoring.gift import GiftQuestion, parse_gift, write_gift
-from courses.authoring.services import editing as authoring
+from courses.authoring.services import authored_courses, publishing, quizzes, structure
 from courses.authoring.services.questions import (
     QuestionInput,
     bank_of,
@@ -212,9 +212,9 @@ def plan_import(folder: Path) -> _Plan:
     return plan
 
 
-def _quiz_settings(entry: dict[str, Any]) -> authoring.QuizSettings:
+def _quiz_settings(entry: dict[str, Any]) -> quizzes.QuizSettings:
     draw = entry.get("draw", {"mode": "all"})
-    return authoring.QuizSettings(
+    return quizzes.QuizSettings(
         pass_mark=entry.get("pass_mark", 70),
         attempts_allowed=entry.get("attempts_allowed", 3),
         time_limit_minutes=entry.get("time_limit_minutes"),
@@ -233,8 +233,8 @@ def import_course(folder: Path, *, training_unit_id: int, publish: bool = False)
     manifest = plan.manifest
     try:
         with db.session.begin_nested():
-            course = authoring.create_course(
-                authoring.CourseDetails(
+            course = authored_courses.create_course(
+                authored_courses.CourseDetails(
                     manifest["code"],
                     manifest["title"],
                     manifest.get("summary", ""),
@@ -246,7 +246,7 @@ def import_course(folder: Path, *, training_unit_id: int, publish: bool = False)
                 for question in bank:
                     save_question(course, None, _question_input(question))
             for module_entry in manifest["modules"]:
-                module = authoring.add_module(
+                module = structure.add_module(
                     course,
                     module_entry["title"],
                     module_entry.get("principles", []),
@@ -255,16 +255,16 @@ def import_course(folder: Path, *, training_unit_id: int, publish: bool = False)
                 for item in module_entry.get("items", []):
                     required = item.get("required", True)
                     if item["type"] == ItemKind.LESSON:
-                        authoring.add_lesson(
+                        structure.add_lesson(
                             module, item["title"], plan.lessons[item["file"]], required=required
                         )
                     else:
-                        authoring.add_quiz(
+                        quizzes.add_quiz(
                             module, item["title"], _quiz_settings(item), required=required
                         )
             if publish:
                 db.session.refresh(course)
-                authoring.set_status(course, CourseStatus.PUBLISHED.value)
+                publishing.set_status(course, CourseStatus.PUBLISHED.value)
     except DomainError as error:
         # A used course code is a Conflict, not a ValidationError: it too is a problem of
         # the folder, reported like the others (the CLI and the import page list these).

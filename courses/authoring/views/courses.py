@@ -10,8 +10,7 @@ from flask_login import current_user
 from courses.authoring.forms import (
     CourseForm,
 )
-from courses.authoring.services import editing as authoring
-from courses.authoring.services import questions
+from courses.authoring.services import authored_courses, publishing, questions, structure
 from courses.authoring.views.blueprint import (
     STATUS_MESSAGES,
     blueprint,
@@ -33,7 +32,7 @@ from lms.extensions import db
 def courses():
     return render_template(
         "authoring/courses.html",
-        summaries=authoring.course_summaries(current_user.unit_id),
+        summaries=authored_courses.course_summaries(current_user.unit_id),
         unit=current_user.unit,
     )
 
@@ -45,7 +44,7 @@ def edit_course(course_id: int | None = None):
     course = editable_course(course_id) if course_id is not None else None
     form = CourseForm(obj=course if request.method == "GET" else None)
     if form.validate_on_submit():
-        details = authoring.CourseDetails(
+        details = authored_courses.CourseDetails(
             form.code.data,
             form.title.data,
             form.summary.data or "",
@@ -54,9 +53,11 @@ def edit_course(course_id: int | None = None):
         )
         try:
             if course is None:
-                course = authoring.create_course(details, training_unit_id=current_user.unit_id)
+                course = authored_courses.create_course(
+                    details, training_unit_id=current_user.unit_id
+                )
             else:
-                authoring.update_course(course, details)
+                authored_courses.update_course(course, details)
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(error.message)
@@ -80,7 +81,7 @@ def render_outline(course: Course, publish_problems: list[str] | None = None, st
     return render_template(
         "authoring/outline.html",
         course=course,
-        problems=authoring.publication_problems(course) if publish_problems is None else [],
+        problems=publishing.publication_problems(course) if publish_problems is None else [],
         publish_problems=publish_problems,
         bank_size=len(questions.bank_of(course)),
     ), status
@@ -92,8 +93,8 @@ def set_status(course_id: int):
     course = editable_course(course_id)
     wanted = request.form.get("status", "")
     try:
-        authoring.set_status(course, wanted)
-    except authoring.PublicationProblems as error:
+        publishing.set_status(course, wanted)
+    except publishing.PublicationProblems as error:
         db.session.rollback()
         return render_outline(course, publish_problems=error.problems, status=400)
     db.session.commit()
@@ -105,8 +106,8 @@ def set_status(course_id: int):
 @allow("trainer")
 def move_module(course_id: int, module_id: int):
     course = editable_course(course_id)
-    module = authoring.get_module(module_id, course)
-    authoring.move_module(module, direction_asked())
+    module = structure.get_module(module_id, course)
+    structure.move_module(module, direction_asked())
     db.session.commit()
     return redirect(outline_url(course, f"module-{module.id}"))
 
@@ -115,8 +116,8 @@ def move_module(course_id: int, module_id: int):
 @allow("trainer")
 def move_item(course_id: int, item_id: int):
     course = editable_course(course_id)
-    item = authoring.get_item(item_id, course)
-    authoring.move_item(item, direction_asked())
+    item = structure.get_item(item_id, course)
+    structure.move_item(item, direction_asked())
     db.session.commit()
     return redirect(outline_url(course, f"item-{item.id}"))
 
@@ -125,10 +126,10 @@ def move_item(course_id: int, item_id: int):
 @allow("trainer")
 def delete_item(course_id: int, item_id: int):
     course = editable_course(course_id)
-    item = authoring.get_item(item_id, course)
+    item = structure.get_item(item_id, course)
     title = item.title
     try:
-        authoring.delete_item(item)
+        structure.delete_item(item)
     except DomainError as error:
         db.session.rollback()
         flash(
