@@ -25,6 +25,10 @@ def get_course(course_id: int) -> Course:
     return get_or_raise(Course, course_id, f"No course with id {course_id}.")
 
 
+def get_course_by_code(code: str) -> Course | None:
+    return db.session.scalar(select(Course).where(Course.code == code.upper()))
+
+
 def can_edit(user: User, course: Course) -> bool:
     return user.has_role("trainer") and course.training_unit_id == user.unit_id
 
