@@ -36,7 +36,7 @@ from sqlalchemy import func, insert, select  # noqa: E402
 
 from competencies.services.frameworks import ensure_default_frameworks  # noqa: E402
 from config import TestingConfig  # noqa: E402
-from courses.authoring.services import editing as authoring  # noqa: E402
+from courses.authoring.services import authored_courses, publishing, structure  # noqa: E402
 from courses.certificates.models import Certificate, CertificateRequest  # noqa: E402
 from courses.certificates.services.issuing import ISSUE_TASK  # noqa: E402
 from lms import create_app  # noqa: E402
@@ -142,8 +142,8 @@ def seed(count: int) -> tuple[list[int], int]:
     db.session.add(root)
     db.session.flush()
     root.path = f"/{root.id}/"
-    course = authoring.create_course(
-        authoring.CourseDetails(
+    course = authored_courses.create_course(
+        authored_courses.CourseDetails(
             "P-INT-101", "Integrity in practice: gifts, conflicts and reporting", "", 24
         ),
         training_unit_id=root.id,
@@ -153,10 +153,10 @@ def seed(count: int) -> tuple[list[int], int]:
         ("Transparency at the counter", ["P-TRA", "P-CLI"], ["P-TRA", "P-CLI"]),
         ("Accountable decisions", ["P-ACC"], ["P-ACC"]),
     ):
-        module = authoring.add_module(course, title, principles, competencies)
-        authoring.add_lesson(module, "Lesson", "Read **this**.")
+        module = structure.add_module(course, title, principles, competencies)
+        structure.add_lesson(module, "Lesson", "Read **this**.")
     db.session.refresh(course)
-    authoring.set_status(course, "published")
+    publishing.set_status(course, "published")
     total = count + WARM_UP
     users = db.session.execute(
         insert(User).returning(User.id, sort_by_parameter_order=True),

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from courses.authoring.services.course_files import course_folders, import_course
+from courses.authoring.services.course_import import course_folders, import_course
 from courses.learning.models import Attempt, Course, CourseItem, ItemKind
 from courses.learning.services import attempts as attempt_service
 from courses.learning.services.principles import ensure_principles

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from competencies.models import Competency, Framework
 from competencies.services.frameworks import DESCRIPTION_MAX, NAME_MAX, place_competency
-from courses.authoring.services.editing import COMPETENCY_CODE
+from courses.authoring.services.structure import COMPETENCY_CODE
 from courses.learning.models import ModuleCompetency, Question
 from courses.learning.services.principles import principles_by_code
 from lms.audit.services import AuditAction, record_audit

@@ -46,7 +46,7 @@ from competencies.services.moodle_csv import (
     CompetencyRow,
     FrameworkRow,
 )
-from courses.authoring.services.editing import COMPETENCY_CODE
+from courses.authoring.services.structure import COMPETENCY_CODE
 from lms.csvfiles import RowError, csv_reader, data_rows
 from lms.exports import undo_spreadsheet_safe
 

@@ -20,11 +20,8 @@ courses_cli = AppGroup("courses", help="Courses as files.")
 @click.option("--publish", is_flag=True, help="Publish the courses once imported.")
 def import_command(path: Path, unit_code: str, publish: bool) -> None:
     """Import a course folder, or every course folder inside PATH (all or nothing)."""
-    from courses.authoring.services.course_files import (
-        CourseFileErrors,
-        course_folders,
-        import_course,
-    )
+    from courses.authoring.services.course_format import CourseFileErrors
+    from courses.authoring.services.course_import import course_folders, import_course
     from courses.learning.services.principles import ensure_principles
 
     unit_id = db.session.scalar(select(OrgUnit.id).where(OrgUnit.code == unit_code.upper()))
@@ -56,7 +53,8 @@ def import_command(path: Path, unit_code: str, publish: bool) -> None:
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path))
 def export_command(code: str, path: Path) -> None:
     """Export the course CODE into the folder PATH/CODE."""
-    from courses.authoring.services.course_files import export_course, get_course_by_code
+    from courses.authoring.services.authored_courses import get_course_by_code
+    from courses.authoring.services.course_export import export_course
 
     course = get_course_by_code(code)
     if course is None:

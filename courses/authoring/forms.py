@@ -29,7 +29,9 @@ from wtforms.validators import (
 )
 from wtforms.validators import ValidationError as FieldError
 
-from courses.authoring.services.editing import COMPETENCY_CODE, COURSE_CODE, QuizSettings
+from courses.authoring.services.authored_courses import COURSE_CODE
+from courses.authoring.services.quizzes import QuizSettings
+from courses.authoring.services.structure import COMPETENCY_CODE
 from courses.learning.models import CourseItem
 from courses.learning.models.questions import DrawMode, ReviewMode
 from lms.accounts.forms import MultiCheckboxField

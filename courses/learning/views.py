@@ -17,7 +17,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from courses.assignments.views.assignments import officer_dashboard
-from courses.authoring.services.editing import can_edit
+from courses.authoring.services.authored_courses import can_edit
 from courses.certificates.services import register as certificate_register
 from courses.learning.models import Attempt, AttemptStatus, Course, CourseItem, ItemKind
 from courses.learning.questiontypes import question_type

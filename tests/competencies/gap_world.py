@@ -18,7 +18,7 @@ from sqlalchemy import event, insert, select
 
 from competencies.models import Competency, CurrentLevel, PositionRequirement
 from competencies.services.frameworks import ensure_default_frameworks
-from courses.authoring.services import editing as authoring
+from courses.authoring.services import authored_courses, publishing, quizzes, structure
 from courses.authoring.services.questions import QuestionInput, save_question
 from courses.learning.models import CourseItem
 from courses.learning.services import attempts
@@ -129,22 +129,22 @@ def publish_course(
 ) -> CourseItem:
     """A course whose only module builds `competency_code`, with a quiz of a level-1 and a
     level-2 question on it; returns the quiz item."""
-    course = authoring.create_course(
-        authoring.CourseDetails(code, title, "For the gap tests."),
+    course = authored_courses.create_course(
+        authored_courses.CourseDetails(code, title, "For the gap tests."),
         training_unit_id=training_unit.id,
     )
-    module = authoring.add_module(course, "Module 1", [principle], [competency_code])
-    authoring.add_lesson(module, "Why it matters", "Standards make clearance predictable.")
-    quiz = authoring.add_quiz(
+    module = structure.add_module(course, "Module 1", [principle], [competency_code])
+    structure.add_lesson(module, "Why it matters", "Standards make clearance predictable.")
+    quiz = quizzes.add_quiz(
         module,
         f"{title} check",
-        authoring.QuizSettings(time_limit_minutes=None, attempts_allowed=0),
+        quizzes.QuizSettings(time_limit_minutes=None, attempts_allowed=0),
     )
     save_question(course, None, choice_question("Which nomenclature?", 1, competency_code))
     save_question(course, None, choice_question("Which valuation method?", 2, competency_code))
     if published:
         db.session.refresh(course)
-        authoring.set_status(course, "published")
+        publishing.set_status(course, "published")
     db.session.commit()
     return quiz
 

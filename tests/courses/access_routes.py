@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from courses.authoring.services import editing as authoring
+from courses.authoring.services import authored_courses, publishing, quizzes, structure
 from courses.authoring.services.questions import QuestionInput, save_question
 from courses.learning.services import attempts, uploads
 from courses.learning.services.principles import ensure_principles
@@ -24,17 +24,17 @@ def create_objects(users: dict[str, User]) -> dict[str, int | str]:
     """A published course of the trainer's unit, with a lesson, a quiz with one question, the
     officer's attempt in progress, and an image."""
     ensure_principles()
-    course = authoring.create_course(
-        authoring.CourseDetails("AC-1", "Access course", "Every page of a course."),
+    course = authored_courses.create_course(
+        authored_courses.CourseDetails("AC-1", "Access course", "Every page of a course."),
         training_unit_id=users["trainer"].unit_id,
     )
-    module = authoring.add_module(course, "Module 1", ["P-INT"], [])
-    lesson = authoring.add_lesson(module, "Lesson 1", "Integrity **first**.")
-    quiz = authoring.add_quiz(module, "Quiz", authoring.QuizSettings())
+    module = structure.add_module(course, "Module 1", ["P-INT"], [])
+    lesson = structure.add_lesson(module, "Lesson 1", "Integrity **first**.")
+    quiz = quizzes.add_quiz(module, "Quiz", quizzes.QuizSettings())
     question = QuestionInput(qtype="true_false", text="True?", level=1, data={"answer": True})
     save_question(course, None, question)
     db.session.refresh(course)
-    authoring.set_status(course, "published")
+    publishing.set_status(course, "published")
     attempt = attempts.start_attempt(users["officer"].id, quiz)
     image = uploads.store_upload(course, users["trainer"].id, "map.png", PNG)
     return {

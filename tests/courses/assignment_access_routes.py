@@ -16,7 +16,7 @@ from courses.assignments.services.curricula import (
     CurriculumEntry,
     create_curriculum,
 )
-from courses.authoring.services import editing as authoring
+from courses.authoring.services import authored_courses, publishing, structure
 from courses.learning.services.principles import ensure_principles
 from lms.access import AUTHENTICATED
 from lms.accounts.models import User
@@ -38,14 +38,14 @@ def create_assignment_objects(users: dict[str, User]) -> dict[str, int | str]:
     """A published course of the trainer's unit in a curriculum, assigned to the officer."""
     ensure_principles()
     trainer = users["trainer"]
-    course = authoring.create_course(
-        authoring.CourseDetails("AS-1", "Assigned course", "Assigned to the officer."),
+    course = authored_courses.create_course(
+        authored_courses.CourseDetails("AS-1", "Assigned course", "Assigned to the officer."),
         training_unit_id=trainer.unit_id,
     )
-    module = authoring.add_module(course, "Module 1", ["P-INT"], [])
-    authoring.add_lesson(module, "Lesson 1", "Integrity **first**.")
+    module = structure.add_module(course, "Module 1", ["P-INT"], [])
+    structure.add_lesson(module, "Lesson 1", "Integrity **first**.")
     db.session.refresh(course)
-    authoring.set_status(course, "published")
+    publishing.set_status(course, "published")
     curriculum = create_curriculum(
         CurriculumDetails("Access curriculum", "", (CurriculumEntry(course.id),)), actor=trainer
     )

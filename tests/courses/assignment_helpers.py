@@ -17,7 +17,7 @@ from courses.assignments.services.curricula import (
     CurriculumEntry,
     create_curriculum,
 )
-from courses.authoring.services import editing as authoring
+from courses.authoring.services import authored_courses, publishing, structure
 from courses.learning.models import Course, CourseItem, ItemKind
 from courses.learning.services import attempts
 from courses.learning.services.principles import ensure_principles
@@ -46,13 +46,14 @@ def principle_courses(create_course) -> list[BuiltCourse]:
 def lesson_course(code: str, unit: OrgUnit, *, competencies: tuple[str, ...] = ()) -> Course:
     """A published course of one lesson (no quiz): reading it completes it."""
     ensure_principles()
-    course = authoring.create_course(
-        authoring.CourseDetails(code, f"Course {code}", "One lesson."), training_unit_id=unit.id
+    course = authored_courses.create_course(
+        authored_courses.CourseDetails(code, f"Course {code}", "One lesson."),
+        training_unit_id=unit.id,
     )
-    module = authoring.add_module(course, "Module 1", ["P-INT"], list(competencies))
-    authoring.add_lesson(module, "The lesson", "Integrity comes **first**.")
+    module = structure.add_module(course, "Module 1", ["P-INT"], list(competencies))
+    structure.add_lesson(module, "The lesson", "Integrity comes **first**.")
     db.session.refresh(course)
-    authoring.set_status(course, "published")
+    publishing.set_status(course, "published")
     db.session.commit()
     return course
 

@@ -8,7 +8,7 @@ need no field: deleting an item and taking a question out of the archive.
 
 from __future__ import annotations
 
-from courses.authoring.services import editing as authoring
+from courses.authoring.services import authored_courses, quizzes, structure
 from courses.authoring.services.questions import QuestionInput, save_question
 from courses.learning.services.principles import ensure_principles
 from lms.accounts.models import User
@@ -25,14 +25,14 @@ def create_objects(users: dict[str, User]) -> dict[str, int | str]:
     """A draft course of the trainer's unit: a module with a lesson, a quiz, an item to
     delete, and one question."""
     ensure_principles()
-    course = authoring.create_course(
-        authoring.CourseDetails("AUTH-1", "Authoring course", "Every authoring page."),
+    course = authored_courses.create_course(
+        authored_courses.CourseDetails("AUTH-1", "Authoring course", "Every authoring page."),
         training_unit_id=users["trainer"].unit_id,
     )
-    module = authoring.add_module(course, "Module 1", ["P-INT"], [])
-    lesson = authoring.add_lesson(module, "Lesson 1", "Integrity **first**.")
-    quiz = authoring.add_quiz(module, "Quiz", authoring.QuizSettings())
-    doomed = authoring.add_lesson(module, "To delete", "Going.")
+    module = structure.add_module(course, "Module 1", ["P-INT"], [])
+    lesson = structure.add_lesson(module, "Lesson 1", "Integrity **first**.")
+    quiz = quizzes.add_quiz(module, "Quiz", quizzes.QuizSettings())
+    doomed = structure.add_lesson(module, "To delete", "Going.")
     question = save_question(
         course,
         None,

@@ -16,7 +16,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from courses.authoring.services import editing as authoring
+from courses.authoring.services import authored_courses, publishing, quizzes, structure
 from courses.authoring.services.questions import QuestionInput, save_question
 from courses.learning.models import Course, CourseItem, Question, Upload
 from courses.learning.services.principles import ensure_principles
@@ -124,17 +124,17 @@ def build_course(db, author_unit, principles) -> Callable[..., AuthoredCourse]:
         published: bool = False,
     ) -> AuthoredCourse:
         n = next(counter)
-        course = authoring.create_course(
-            authoring.CourseDetails(f"AU-{n:03d}", f"Authored course {n}", "A summary."),
+        course = authored_courses.create_course(
+            authored_courses.CourseDetails(f"AU-{n:03d}", f"Authored course {n}", "A summary."),
             training_unit_id=(unit or author_unit).id,
         )
-        module = authoring.add_module(course, "Appeals in practice", ["P-ACC"], ["P-ACC"])
-        lesson = authoring.add_lesson(module, "Why appeals matter", markdown)
-        quiz = authoring.add_quiz(module, "Check yourself", authoring.QuizSettings())
+        module = structure.add_module(course, "Appeals in practice", ["P-ACC"], ["P-ACC"])
+        lesson = structure.add_lesson(module, "Why appeals matter", markdown)
+        quiz = quizzes.add_quiz(module, "Check yourself", quizzes.QuizSettings())
         questions = [save_question(course, None, entry) for entry in bank]
         if published:
             db.session.refresh(course)
-            authoring.set_status(course, "published")
+            publishing.set_status(course, "published")
         db.session.commit()
         return AuthoredCourse(course, module, lesson, quiz, questions)
 

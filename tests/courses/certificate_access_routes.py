@@ -9,7 +9,7 @@ the revoke form is shown again with its error (400).
 from __future__ import annotations
 
 from competencies.services.frameworks import ensure_default_frameworks
-from courses.authoring.services import editing as authoring
+from courses.authoring.services import authored_courses, publishing, structure
 from courses.learning.services.principles import ensure_principles
 from lms.access import PUBLIC
 from lms.accounts.models import User
@@ -24,15 +24,15 @@ VIEWERS = frozenset({"trainer", "hr", "admin"})
 
 def create_objects(users: dict[str, User]) -> dict[str, int | str]:
     ensure_principles()
-    course = authoring.create_course(
-        authoring.CourseDetails("CERT-1", "Certified course", "Earns a certificate.", 12),
+    course = authored_courses.create_course(
+        authored_courses.CourseDetails("CERT-1", "Certified course", "Earns a certificate.", 12),
         training_unit_id=users["trainer"].unit_id,
     )
     ensure_default_frameworks()
-    module = authoring.add_module(course, "Module 1", ["P-INT"], ["P-INT"])
-    authoring.add_lesson(module, "Lesson 1", "Integrity **first**.")
+    module = structure.add_module(course, "Module 1", ["P-INT"], ["P-INT"])
+    structure.add_lesson(module, "Lesson 1", "Integrity **first**.")
     db.session.refresh(course)
-    authoring.set_status(course, "published")
+    publishing.set_status(course, "published")
     db.session.commit()
     certificate = certified(users["officer"].id, course)
     return {"certificate": certificate.id, "code": certificate.code}

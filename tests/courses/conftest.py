@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from courses.authoring.services import editing as authoring
+from courses.authoring.services import authored_courses, publishing, quizzes, structure
 from courses.authoring.services.questions import QuestionInput, save_question
 from courses.learning.models import Course, CourseItem, Question
 from courses.learning.services.principles import ensure_principles
@@ -130,8 +130,10 @@ def create_course(db, training_unit) -> Callable[..., BuiltCourse]:
     ) -> BuiltCourse:
         ensure_principles()
         n = next(counter)
-        course = authoring.create_course(
-            authoring.CourseDetails(f"TC-{n:03d}", title or f"Test course {n}", f"Summary {n}."),
+        course = authored_courses.create_course(
+            authored_courses.CourseDetails(
+                f"TC-{n:03d}", title or f"Test course {n}", f"Summary {n}."
+            ),
             training_unit_id=(unit or training_unit).id,
         )
         modules = []
@@ -139,23 +141,23 @@ def create_course(db, training_unit) -> Callable[..., BuiltCourse]:
         for index in range(lessons):
             if index % per_module == 0:
                 modules.append(
-                    authoring.add_module(
+                    structure.add_module(
                         course, f"Module {len(modules) + 1}", list(principles), ["P-INT"]
                     )
                 )
             lesson_items.append(
-                authoring.add_lesson(modules[-1], f"Lesson {index + 1}", lesson_markdown)
+                structure.add_lesson(modules[-1], f"Lesson {index + 1}", lesson_markdown)
             )
         if not modules:
-            modules.append(authoring.add_module(course, "Module 1", list(principles), []))
+            modules.append(structure.add_module(course, "Module 1", list(principles), []))
         settings = {"time_limit_minutes": 20, "shuffle_questions": True} | quiz_settings
-        quiz = authoring.add_quiz(
-            modules[-1], "Check your understanding", authoring.QuizSettings(**settings)
+        quiz = quizzes.add_quiz(
+            modules[-1], "Check your understanding", quizzes.QuizSettings(**settings)
         )
         questions = [save_question(course, None, entry) for entry in bank]
         if published:
             db.session.refresh(course)
-            authoring.set_status(course, "published")
+            publishing.set_status(course, "published")
         db.session.commit()
         return BuiltCourse(
             course, lesson_items, quiz, questions, unit or training_unit, [*lesson_items, quiz]

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from courses.assignments.models import Assignment, AssignmentMembership
-from courses.authoring.services import editing as authoring
+from courses.authoring.services import publishing
 from lms.errors import PermissionDenied, ValidationError
 from tests.conftest import csrf_token_from
 from tests.courses.assignment_helpers import assign, curriculum_of, principle_courses, today
@@ -127,7 +127,7 @@ def test_unpublished_courses_are_refused_alone_or_in_a_curriculum(
     db.session.rollback()
     built = principle_courses(create_course)
     curriculum = curriculum_of(trainer, built)
-    authoring.set_status(built[1].course, "archived")  # since the curriculum was built
+    publishing.set_status(built[1].course, "archived")  # since the curriculum was built
     db.session.commit()
     with pytest.raises(ValidationError, match=f"not published \\({built[1].course.code}\\)"):
         assign(trainer, target_kind="unit", curriculum_id=curriculum.id, unit_id=org["north"].id)

@@ -7,7 +7,7 @@ import zipfile
 
 from sqlalchemy import select
 
-from courses.authoring.services import editing as authoring
+from courses.authoring.services import authored_courses, quizzes, structure
 from courses.authoring.services.questions import QuestionInput, save_question
 from courses.learning.models import Attempt, Course, CourseEnrolment, ItemProgress, Question
 from tests.courses.authoring_fixtures import *  # noqa: F403  (fixtures)
@@ -62,12 +62,12 @@ def test_export_then_import_through_the_web_gives_the_same_course(db, trainer_cl
     )
     built = build_course(markdown=markdown, bank=MORE_QUESTIONS)
     course = db.session.get(Course, built.course.id)
-    second = authoring.add_module(course, "Rulings", ["P-TRA", "P-PRE"], ["P-TRA"])
-    authoring.add_lesson(second, "Optional reading", "Read *more*.", required=False)
-    authoring.add_quiz(
+    second = structure.add_module(course, "Rulings", ["P-TRA", "P-PRE"], ["P-TRA"])
+    structure.add_lesson(second, "Optional reading", "Read *more*.", required=False)
+    quizzes.add_quiz(
         second,
         "Per-level quiz",
-        authoring.QuizSettings(
+        quizzes.QuizSettings(
             pass_mark=80,
             attempts_allowed=0,
             time_limit_minutes=None,
@@ -95,9 +95,9 @@ def test_export_then_import_through_the_web_gives_the_same_course(db, trainer_cl
     assert count_of(Course) == 1, "exporting writes nothing"
 
     # Codes are unique on the platform: the original steps aside for its copy.
-    authoring.update_course(
+    authored_courses.update_course(
         db.session.get(Course, built.course.id),
-        authoring.CourseDetails("AU-OLD", course.title, course.summary),
+        authored_courses.CourseDetails("AU-OLD", course.title, course.summary),
     )
     db.session.commit()
     token = token_from(trainer_client, "/author/import")

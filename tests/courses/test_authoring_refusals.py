@@ -10,7 +10,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import stream_encode_multipart
 
-from courses.authoring.services import editing as authoring
+from courses.authoring.services import structure
 from courses.learning.models import Course, CourseItem, Module, Question, Upload
 from tests.courses.authoring_fixtures import *  # noqa: F403  (fixtures)
 from tests.courses.authoring_fixtures import (
@@ -292,8 +292,8 @@ def test_publishing_an_empty_course_lists_what_is_missing(db, trainer_client):
 def test_publishing_without_principle_alignment_lists_each_module(db, trainer_client, build_course):
     built = build_course()
     module = db.session.get(Module, built.module.id)
-    authoring.update_module(module, module.title, [], [])
-    authoring.add_module(db.session.get(Course, built.course.id), "Unaligned too", [], [])
+    structure.update_module(module, module.title, [], [])
+    structure.add_module(db.session.get(Course, built.course.id), "Unaligned too", [], [])
     db.session.commit()
     outline = f"/author/courses/{built.course.id}"
     # The outline says so before any attempt to publish.

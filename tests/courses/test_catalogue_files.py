@@ -11,12 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from courses.authoring.gift import parse_gift, write_gift
-from courses.authoring.services.course_files import (
-    CourseFileErrors,
-    course_folders,
-    export_course,
-    import_course,
-)
+from courses.authoring.services.course_export import export_course
+from courses.authoring.services.course_format import CourseFileErrors
+from courses.authoring.services.course_import import course_folders, import_course
 from courses.demo import CATALOGUE
 from courses.learning.models import Course, CourseItem, ItemKind, Question
 from courses.learning.services.principles import PRINCIPLES, ensure_principles

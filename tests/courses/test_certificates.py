@@ -14,7 +14,7 @@ from sqlalchemy import event, func, select
 
 from config import TestingConfig
 from courses.assignments.models import Assignment, AssignmentMembership
-from courses.authoring.services import editing as authoring
+from courses.authoring.services import authored_courses
 from courses.certificates.models import Certificate, CertificateRequest
 from courses.certificates.services.expiry import expire_certificates
 from courses.certificates.services.issuing import (
@@ -483,8 +483,8 @@ def test_expiry_marks_expired_and_recertification_assigns_the_course_again(
     client, db, officer, centre, login_as
 ):
     course = lesson_course("RECERT-1", centre)
-    authoring.update_course(
-        course, authoring.CourseDetails(course.code, course.title, "", 12, recertify=True)
+    authored_courses.update_course(
+        course, authored_courses.CourseDetails(course.code, course.title, "", 12, recertify=True)
     )
     db.session.commit()
     first = certified(officer.id, course)
@@ -531,8 +531,8 @@ def test_recertification_needs_a_validity_period(db, centre):
     from lms.errors import ValidationError
 
     with pytest.raises(ValidationError):
-        authoring.create_course(
-            authoring.CourseDetails("NO-VALID", "T", "", None, recertify=True),
+        authored_courses.create_course(
+            authored_courses.CourseDetails("NO-VALID", "T", "", None, recertify=True),
             training_unit_id=centre.id,
         )
 

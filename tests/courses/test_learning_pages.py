@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from courses.authoring.services import editing as authoring
+from courses.authoring.services import publishing, structure
 from courses.learning.models import Attempt, CourseEnrolment
 from tests.courses.conftest import answers_for, attempt_id_from, post_form
 
@@ -57,7 +57,7 @@ def test_an_unpublished_course_is_not_found_for_officers(
     # An item named under the wrong course is not found either.
     assert client.get(f"/courses/{other.course.id}/items/{built.lessons[0].id}").status_code == 404
 
-    authoring.set_status(db.session.merge(built.course), "draft")
+    publishing.set_status(db.session.merge(built.course), "draft")
     db.session.commit()
     quiz_url = f"/courses/{built.course.id}/items/{built.quiz.id}"
     for url in (f"/courses/{built.course.id}", item_url, quiz_url):
@@ -93,7 +93,7 @@ def test_the_outline_shows_alignment_marks_and_where_to_continue(
     client, db, login_as, officer, create_course
 ):
     built = create_course(lessons=3, per_module=2, principles=("P-INT", "P-TRA"))
-    authoring.update_lesson(
+    structure.update_lesson(
         db.session.merge(built.lessons[2]), "Further reading", "Optional.", required=False
     )
     db.session.commit()

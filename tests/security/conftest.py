@@ -20,7 +20,7 @@ import pytest
 
 from competencies.services.evidence import add_manual_rating
 from competencies.services.frameworks import competencies_by_code, ensure_default_frameworks
-from courses.authoring.services import editing as authoring
+from courses.authoring.services import authored_courses, publishing, quizzes, structure
 from courses.authoring.services.questions import QuestionInput, save_question
 from courses.learning.models import CourseItem
 from courses.learning.services import attempts, uploads
@@ -103,16 +103,16 @@ def training_unit(cast: Cast) -> OrgUnit:
 
 def _southern_course(trainer_b: User, code: str, title: str, *, quiz: bool) -> CourseItem:
     """A published course of trainer B's unit: one lesson, and a quiz asking for a word."""
-    course = authoring.create_course(
-        authoring.CourseDetails(code, title, "Published in the south."),
+    course = authored_courses.create_course(
+        authored_courses.CourseDetails(code, title, "Published in the south."),
         training_unit_id=trainer_b.unit_id,
     )
-    module = authoring.add_module(course, "Module 1", ["P-INT"], ["P-INT"])
-    lesson = authoring.add_lesson(module, "Lesson 1", "Integrity **first**.")
+    module = structure.add_module(course, "Module 1", ["P-INT"], ["P-INT"])
+    lesson = structure.add_lesson(module, "Lesson 1", "Integrity **first**.")
     item = lesson
     if quiz:
-        item = authoring.add_quiz(
-            module, "Southern quiz", authoring.QuizSettings(time_limit_minutes=None)
+        item = quizzes.add_quiz(
+            module, "Southern quiz", quizzes.QuizSettings(time_limit_minutes=None)
         )
         save_question(
             course,
@@ -126,7 +126,7 @@ def _southern_course(trainer_b: User, code: str, title: str, *, quiz: bool) -> C
             ),
         )
     db.session.refresh(course)
-    authoring.set_status(course, "published")
+    publishing.set_status(course, "published")
     return item
 
 
@@ -181,13 +181,13 @@ def cast(world: World, create_unit, create_user, root_unit) -> Cast:  # noqa: F8
     )
 
     # Trainer B: a draft course with a lesson, a quiz, a question and an image.
-    draft = authoring.create_course(
-        authoring.CourseDetails("SOUTH-DRAFT", DRAFT_B["title"], DRAFT_B["lesson"]),
+    draft = authored_courses.create_course(
+        authored_courses.CourseDetails("SOUTH-DRAFT", DRAFT_B["title"], DRAFT_B["lesson"]),
         training_unit_id=trainer_b.unit_id,
     )
-    module = authoring.add_module(draft, "Draft module", ["P-INT"], [])
-    draft_lesson = authoring.add_lesson(module, "Draft lesson", DRAFT_B["lesson"])
-    draft_quiz = authoring.add_quiz(module, "Draft quiz", authoring.QuizSettings())
+    module = structure.add_module(draft, "Draft module", ["P-INT"], [])
+    draft_lesson = structure.add_lesson(module, "Draft lesson", DRAFT_B["lesson"])
+    draft_quiz = quizzes.add_quiz(module, "Draft quiz", quizzes.QuizSettings())
     question = save_question(
         draft,
         None,

@@ -30,7 +30,7 @@ from courses.assignments.services.curricula import (
     CurriculumEntry,
     create_curriculum,
 )
-from courses.authoring.services import editing as authoring
+from courses.authoring.services import authored_courses
 from lms.exports import FORMULA_TRIGGERS
 from lms.extensions import db
 from lms.organisation.models import JobPosition, OrgUnit
@@ -59,7 +59,7 @@ def plant_formulas(cast: Cast, create_user, create_unit) -> None:
     office = create_unit("EVIL-OFF", name="=HYPERLINK(1)", parent=north)
     position = db.session.get(JobPosition, world.ids["position"])
     position.title = "@position"
-    course = authoring.get_course(world.ids["course"])
+    course = authored_courses.get_course(world.ids["course"])
     course.title = "=course()"
     framework = db.session.get(Framework, world.ids["framework"])
     framework.name = "+framework"

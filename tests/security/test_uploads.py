@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from courses.authoring.services import editing as authoring
+from courses.authoring.services import authored_courses
 from courses.learning.models import Course, Upload
 from courses.learning.services.principles import ensure_principles
 from courses.learning.services.uploads import MAX_UPLOAD_BYTES
@@ -43,8 +43,8 @@ POLYGLOTS = {
 def draft(db, create_unit, root_unit) -> Course:
     ensure_principles()
     unit = create_unit("NTC", parent=root_unit, kind="training_centre")
-    course = authoring.create_course(
-        authoring.CourseDetails("IMG-1", "Images", ""), training_unit_id=unit.id
+    course = authored_courses.create_course(
+        authored_courses.CourseDetails("IMG-1", "Images", ""), training_unit_id=unit.id
     )
     db.session.commit()
     return course

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from courses.assignments.models import Curriculum, CurriculumCompetency, CurriculumCourse
-from courses.authoring.services.editing import COMPETENCY_CODE
+from courses.authoring.services.structure import COMPETENCY_CODE
 from courses.learning.models import Course, CourseStatus, Module
 from courses.learning.services.principles import principles_by_code
 from lms.accounts.models import User

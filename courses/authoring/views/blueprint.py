@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from courses.authoring.services import editing as authoring
+from courses.authoring.services import authored_courses, structure
 from courses.learning.models import Course, CourseItem, CourseStatus, ItemKind
 from lms.errors import NotFound, ValidationError
 
@@ -29,13 +29,13 @@ DIRECTIONS = {"up": -1, "down": 1}
 
 def editable_course(course_id: int) -> Course:
     """The course, when the signed-in trainer may edit it (DomainErrors become 404/403)."""
-    course = authoring.get_course(course_id)
-    authoring.ensure_can_edit(current_user, course)
+    course = authored_courses.get_course(course_id)
+    authored_courses.ensure_can_edit(current_user, course)
     return course
 
 
 def item_of_kind(course: Course, item_id: int, kind: ItemKind) -> CourseItem:
-    item = authoring.get_item(item_id, course)
+    item = structure.get_item(item_id, course)
     if item.kind != kind:
         raise NotFound(f"No {kind.value} with id {item_id} in this course.")
     return item

@@ -12,8 +12,7 @@ from courses.authoring.forms import (
     QuizForm,
     UploadForm,
 )
-from courses.authoring.services import editing as authoring
-from courses.authoring.services import questions
+from courses.authoring.services import questions, quizzes, structure
 from courses.authoring.views.blueprint import (
     blueprint,
     editable_course,
@@ -37,7 +36,7 @@ from lms.markdown import render_markdown_markup
 @allow("trainer")
 def edit_module(course_id: int, module_id: int | None = None):
     course = editable_course(course_id)
-    module = authoring.get_module(module_id, course) if module_id is not None else None
+    module = structure.get_module(module_id, course) if module_id is not None else None
     values = (
         {
             "title": module.title,
@@ -53,11 +52,11 @@ def edit_module(course_id: int, module_id: int | None = None):
         principle_codes = form.principles.data or []
         with saving(form) as saved:
             if module is None:
-                module = authoring.add_module(
+                module = structure.add_module(
                     course, form.title.data, principle_codes, form.codes()
                 )
             else:
-                authoring.update_module(module, form.title.data, principle_codes, form.codes())
+                structure.update_module(module, form.title.data, principle_codes, form.codes())
         if saved:
             flash(_("Module “%(title)s” saved.", title=module.title), "success")
             return redirect(outline_url(course, f"module-{module.id}"))
@@ -77,7 +76,7 @@ def edit_module(course_id: int, module_id: int | None = None):
 def edit_lesson(course_id: int, module_id: int | None = None, item_id: int | None = None):
     course = editable_course(course_id)
     item = item_of_kind(course, item_id, ItemKind.LESSON) if item_id is not None else None
-    module = item.module if item else authoring.get_module(module_id, course)
+    module = item.module if item else structure.get_module(module_id, course)
     values = (
         {"title": item.title, "required": item.required, "markdown": item.lesson.markdown}
         if item
@@ -92,11 +91,11 @@ def edit_lesson(course_id: int, module_id: int | None = None, item_id: int | Non
     elif form.validate_on_submit():
         with saving(form) as saved:
             if item is None:
-                item = authoring.add_lesson(
+                item = structure.add_lesson(
                     module, form.title.data, form.markdown.data or "", required=form.required.data
                 )
             else:
-                authoring.update_lesson(
+                structure.update_lesson(
                     item, form.title.data, form.markdown.data or "", required=form.required.data
                 )
         if saved:
@@ -150,16 +149,16 @@ def images(course_id: int):
 def edit_quiz(course_id: int, module_id: int | None = None, item_id: int | None = None):
     course = editable_course(course_id)
     item = item_of_kind(course, item_id, ItemKind.QUIZ) if item_id is not None else None
-    module = item.module if item else authoring.get_module(module_id, course)
+    module = item.module if item else structure.get_module(module_id, course)
     form = QuizForm(**shown_on_get(QuizForm.values_of(item) if item else {}))
     if form.validate_on_submit():
         with saving(form) as saved:
             if item is None:
-                item = authoring.add_quiz(
+                item = quizzes.add_quiz(
                     module, form.title.data, form.settings(), required=form.required.data
                 )
             else:
-                authoring.update_quiz(
+                quizzes.update_quiz(
                     item, form.title.data, form.settings(), required=form.required.data
                 )
         if saved:

@@ -10,8 +10,7 @@ from flask_login import current_user
 from courses.authoring.forms import (
     CourseForm,
 )
-from courses.authoring.services import editing as authoring
-from courses.authoring.services import questions
+from courses.authoring.services import authored_courses, publishing, questions, structure
 from courses.authoring.views.blueprint import (
     STATUS_MESSAGES,
     blueprint,
@@ -33,7 +32,7 @@ from lms.errors import DomainError
 def courses():
     return render_template(
         "authoring/courses.html",
-        summaries=authoring.course_summaries(current_user.unit_id),
+        summaries=authored_courses.course_summaries(current_user.unit_id),
         unit=current_user.unit,
     )
 
@@ -45,7 +44,7 @@ def edit_course(course_id: int | None = None):
     course = editable_course(course_id) if course_id is not None else None
     form = CourseForm(obj=course if request.method == "GET" else None)
     if form.validate_on_submit():
-        details = authoring.CourseDetails(
+        details = authored_courses.CourseDetails(
             form.code.data,
             form.title.data,
             form.summary.data or "",
@@ -54,9 +53,11 @@ def edit_course(course_id: int | None = None):
         )
         with saving(form) as saved:
             if course is None:
-                course = authoring.create_course(details, training_unit_id=current_user.unit_id)
+                course = authored_courses.create_course(
+                    details, training_unit_id=current_user.unit_id
+                )
             else:
-                authoring.update_course(course, details)
+                authored_courses.update_course(course, details)
         if saved:
             flash(_("Course %(code)s saved.", code=course.code), "success")
             return redirect(outline_url(course))
@@ -76,7 +77,7 @@ def render_outline(course: Course, publish_problems: list[str] | None = None, st
     return render_template(
         "authoring/outline.html",
         course=course,
-        problems=authoring.publication_problems(course) if publish_problems is None else [],
+        problems=publishing.publication_problems(course) if publish_problems is None else [],
         publish_problems=publish_problems,
         bank_size=len(questions.bank_of(course)),
     ), status
@@ -89,8 +90,8 @@ def set_status(course_id: int):
     wanted = request.form.get("status", "")
     try:
         with saving():
-            authoring.set_status(course, wanted)
-    except authoring.PublicationProblems as error:
+            publishing.set_status(course, wanted)
+    except publishing.PublicationProblems as error:
         return render_outline(course, publish_problems=error.problems, status=400)
     flash(str(STATUS_MESSAGES.get(wanted, _("Status changed."))), "success")
     return redirect(outline_url(course))
@@ -100,9 +101,9 @@ def set_status(course_id: int):
 @allow("trainer")
 def move_module(course_id: int, module_id: int):
     course = editable_course(course_id)
-    module = authoring.get_module(module_id, course)
+    module = structure.get_module(module_id, course)
     with saving():
-        authoring.move_module(module, direction_asked())
+        structure.move_module(module, direction_asked())
     return redirect(outline_url(course, f"module-{module.id}"))
 
 
@@ -110,9 +111,9 @@ def move_module(course_id: int, module_id: int):
 @allow("trainer")
 def move_item(course_id: int, item_id: int):
     course = editable_course(course_id)
-    item = authoring.get_item(item_id, course)
+    item = structure.get_item(item_id, course)
     with saving():
-        authoring.move_item(item, direction_asked())
+        structure.move_item(item, direction_asked())
     return redirect(outline_url(course, f"item-{item.id}"))
 
 
@@ -120,11 +121,11 @@ def move_item(course_id: int, item_id: int):
 @allow("trainer")
 def delete_item(course_id: int, item_id: int):
     course = editable_course(course_id)
-    item = authoring.get_item(item_id, course)
+    item = structure.get_item(item_id, course)
     title = item.title
     try:
         with saving():
-            authoring.delete_item(item)
+            structure.delete_item(item)
     except DomainError as error:
         flash(
             _("“%(title)s” was not deleted. %(reason)s", title=title, reason=error.message), "error"

@@ -13,7 +13,7 @@ from flask_login import current_user
 from courses.authoring.forms import (
     ImportForm,
 )
-from courses.authoring.services import course_files
+from courses.authoring.services import course_export, course_format, course_import
 from courses.authoring.views.blueprint import (
     blueprint,
     editable_course,
@@ -46,7 +46,7 @@ def preview(course_id: int):
 def export(course_id: int):
     course = editable_course(course_id)
     return Response(
-        course_files.export_course_zip(course),
+        course_export.export_course_zip(course),
         mimetype="application/zip",
         headers={"Content-Disposition": f'attachment; filename="{course.code}.zip"'},
     )
@@ -59,13 +59,13 @@ def import_course():
     problems: list[str] = []
     if form.validate_on_submit():
         upload = form.file.data
-        data = upload.read(course_files.MAX_ZIP_BYTES + 1)
+        data = upload.read(course_import.MAX_ZIP_BYTES + 1)
         try:
             with saving():
-                course = course_files.import_course_zip(
+                course = course_import.import_course_zip(
                     data, upload.filename or "course.zip", training_unit_id=current_user.unit_id
                 )
-        except course_files.CourseFileErrors as error:
+        except course_format.CourseFileErrors as error:
             problems = error.problems
         else:
             flash(

@@ -1,0 +1,144 @@
+"""The course folder format: its file names, the plan read from a folder, and the checks of
+what course.json and the question banks may hold.
+
+The format is described in courses/catalogue/README.md. Each check appends every problem it
+finds, as 'file:line: message' or 'file: message', so that one import reports them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container
+from dataclasses import dataclass, field
+from typing import Any
+
+from courses.authoring.gift import GiftQuestion
+from courses.authoring.services.questions import QuestionInput, check_question
+from courses.learning.models.questions import DrawMode, ReviewMode
+from lms.errors import ValidationError
+
+MANIFEST = "course.json"
+BANK_FILE = "questions.gift"
+
+
+class CourseFileErrors(ValidationError):
+    """Every problem found in a course folder, each as 'file:line: message'."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(f"{len(problems)} problem(s); nothing was imported.")
+        self.problems = problems
+
+
+@dataclass
+class CoursePlan:
+    """A course folder read and checked: its manifest, lessons by file and banks by file."""
+
+    manifest: dict[str, Any]
+    lessons: dict[str, str] = field(default_factory=dict)
+    banks: dict[str, list[GiftQuestion]] = field(default_factory=dict)
+
+
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_text_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def check_manifest(manifest: dict[str, Any], where: str, problems: list[str]) -> None:
+    """The course's own keys in course.json: code, title, summary, validity, modules."""
+    for key in ("code", "title", "modules"):
+        if key not in manifest:
+            problems.append(f"{where}: missing '{key}'.")
+    for key in ("code", "title"):
+        if key in manifest and not (isinstance(manifest[key], str) and manifest[key].strip()):
+            problems.append(f"{where}: '{key}' must be a non-empty text.")
+    if not isinstance(manifest.get("summary", ""), str):
+        problems.append(f"{where}: 'summary' must be a text.")
+    validity = manifest.get("validity_months")
+    if validity is not None and not _is_whole(validity):
+        problems.append(f"{where}: 'validity_months' must be a whole number or null.")
+    if "modules" in manifest and not isinstance(manifest["modules"], list):
+        problems.append(f"{where}: 'modules' must be a list.")
+
+
+def check_module(
+    module: Any, where: str, known_principles: Container[str], problems: list[str]
+) -> bool:
+    """One entry of 'modules'. False when it is too malformed for its items to be read."""
+    if not isinstance(module, dict) or not isinstance(module.get("title"), str):
+        problems.append(f"{where}: needs a title.")
+        return False
+    if not module["title"].strip():
+        problems.append(f"{where}: needs a title.")
+    if not _is_text_list(module.get("principles", [])) or not _is_text_list(
+        module.get("competencies", [])
+    ):
+        problems.append(f"{where}: 'principles' and 'competencies' must be lists of codes.")
+        return False
+    if not isinstance(module.get("items", []), list):
+        problems.append(f"{where}: 'items' must be a list.")
+        return False
+    unknown = [c for c in module.get("principles", []) if c not in known_principles]
+    if not module.get("principles"):
+        problems.append(f"{where}: names no reform principle.")
+    if unknown:
+        problems.append(f"{where}: unknown principle(s) {', '.join(unknown)}.")
+    return True
+
+
+def check_item_title(item: Any, where: str, problems: list[str]) -> None:
+    if isinstance(item, dict) and not (
+        isinstance(item.get("title"), str) and item["title"].strip()
+    ):
+        problems.append(f"{where}: needs a title.")
+
+
+def check_quiz(entry: dict[str, Any], where: str, problems: list[str]) -> None:
+    """A quiz item's settings: draw, review, marks and attempts, time limit, switches."""
+    draw = entry.get("draw", {"mode": "all"})
+    per_level = draw.get("per_level", {}) if isinstance(draw, dict) else None
+    if (
+        not isinstance(draw, dict)
+        or draw.get("mode") not in {m.value for m in DrawMode}
+        or not isinstance(per_level, dict)
+        or not all(_is_whole(n) for n in per_level.values())
+    ):
+        problems.append(f'{where}: \'draw\' must be {{"mode": "all"}} or per_level counts.')
+    if entry.get("review", ReviewMode.AFTER_SUBMIT.value) not in {m.value for m in ReviewMode}:
+        problems.append(
+            f"{where}: 'review' must be one of {', '.join(m.value for m in ReviewMode)}."
+        )
+    for key in ("pass_mark", "attempts_allowed"):
+        if key in entry and not _is_whole(entry[key]):
+            problems.append(f"{where}: '{key}' must be a whole number.")
+    if entry.get("time_limit_minutes") is not None and not _is_whole(entry["time_limit_minutes"]):
+        problems.append(f"{where}: 'time_limit_minutes' must be a whole number or null.")
+    for key in ("shuffle_questions", "shuffle_choices", "required"):
+        if key in entry and not isinstance(entry[key], bool):
+            problems.append(f"{where}: '{key}' must be true or false.")
+    if not isinstance(entry.get("category", ""), str):
+        problems.append(f"{where}: 'category' must be a text.")
+
+
+def check_bank(questions: list[GiftQuestion], where: str, problems: list[str]) -> None:
+    """What the question bank would refuse on saving, found now with its line."""
+    for question in questions:
+        problems.extend(
+            f"{where}:{question.line}: {problem}"
+            for problem in check_question(question_input(question))
+        )
+
+
+def question_input(question: GiftQuestion) -> QuestionInput:
+    """A question read from a GIFT bank, as the question bank saves it."""
+    return QuestionInput(
+        qtype=question.qtype,
+        text=question.text,
+        level=question.level,
+        data=question.data,
+        competency_code=question.competency_code,
+        name=question.name,
+        category=question.category,
+        general_feedback=question.general_feedback,
+    )
