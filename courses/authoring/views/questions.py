@@ -9,7 +9,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from courses.authoring.question_forms import QuestionForm, form_drops_details
+from courses.authoring.question_forms import QuestionForm, form_drops_details, question_form
 from courses.authoring.services import questions
 from courses.authoring.views.blueprint import (
     blueprint,
@@ -48,7 +48,7 @@ def edit_question(course_id: int, question_id: int | None = None):
     else:
         wanted = request.args.get("type", "")
         values = {"qtype": wanted} if wanted in QUESTION_TYPES else {}
-    form = QuestionForm(**shown_on_get(values))
+    form = question_form(shown_on_get(values))
     problems: list[str] = []
     preview = None
     if form.is_submitted() and form.refresh.data:
