@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from courses.authoring.services.course_import import course_folders, import_course
 from courses.learning.models import Attempt, Course, CourseItem, ItemKind
+from courses.learning.questiontypes import question_type
 from courses.learning.services import attempts as attempt_service
 from courses.learning.services.principles import ensure_principles
 from courses.learning.services.progress import mark_item_done
@@ -73,23 +74,7 @@ def _answer_form(
     form: dict[str, list[str]] = {}
     for entry in snapshot:
         field, frozen, right = f"answer-{entry['key']}", entry["frozen"], rng.random() < skill
-        if entry["qtype"] == "single_choice":
-            choices = sorted(frozen["choices"], key=lambda c: -c["fraction"])
-            form[field] = [choices[0]["id"] if right else rng.choice(choices[1:])["id"]]
-        elif entry["qtype"] == "multiple_response":
-            good = [c["id"] for c in frozen["choices"] if c["fraction"] > 0]
-            form[field] = (
-                good
-                if right
-                else good[:1] + [c["id"] for c in frozen["choices"] if c["fraction"] < 0][:1]
-            )
-        elif entry["qtype"] == "true_false":
-            form[field] = ["true" if frozen["answer"] == right else "false"]
-        elif entry["qtype"] == "numeric":
-            value = frozen["answers"][0]["value"]
-            form[field] = [f"{value if right else value * 1.5 + 7:g}"]
-        else:
-            form[field] = [frozen["answers"][0]["text"] if right else "not sure"]
+        form[field] = question_type(entry["qtype"]).sample_answer(frozen, right, rng)
     return form
 
 

@@ -1,11 +1,14 @@
 """Moodle's GIFT question format: our own reader and writer for the subset the platform uses.
 
-Supported: single choice (`=` right, `~` wrong, `~%50%` partial), multiple response (every
-answer `~%w%`), true/false (`T`/`F`), numeric (`#value:tolerance`, `#min..max`, several `=`
-answers), short text (only `=` answers), per-answer feedback `#…`, general feedback `####…`,
-`::name::`, `$CATEGORY:`, `[markdown]`-style format markers, and tags in the comment line before
-a question (`// [tag:level-2] [tag:competency-OPS-VAL]`). Every error names its line; the reader
-never returns questions alongside errors, so an import is all or nothing.
+This module reads what every question shares: tags in the comment line before a question
+(`// [tag:level-2] [tag:competency-OPS-VAL]`), `$CATEGORY:`, backslash escapes, `::name::`,
+`[markdown]`-style format markers, the `{…}` answer block and its general feedback `####…`.
+The answer body is the question type's: each type (courses.learning.questiontypes) reads and
+writes its own, with the helpers of `SYNTAX`; the types are asked in their `gift_order`.
+Built in: numeric (`#value:tolerance`, `#min..max`, several `=` answers), true/false (`T`/`F`),
+short text (only `=` answers), single choice (`=` right, `~` wrong, `~%50%` partial) and
+multiple response (every answer `~%w%`), each answer with its feedback `#…`. Every error names
+its line; the reader never returns questions alongside errors, so an import is all or nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +18,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from courses.learning.questiontypes import question_type
+from courses.learning.questiontypes import (
+    GiftSyntax,
+    GiftSyntaxError,
+    gift_readers,
+    question_type,
+)
 
 SPECIAL = "~=#{}:"
 _ESCAPES = {f"\\{char}": chr(0xE000 + index) for index, char in enumerate(SPECIAL)}
@@ -45,13 +53,6 @@ class GiftError:
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}"
-
-
-class GiftSyntaxError(ValueError):
-    def __init__(self, message: str, line_offset: int = 0) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line_offset = line_offset
 
 
 def _protect(text: str) -> str:
@@ -211,54 +212,6 @@ def _entries(answers: str) -> list[tuple[str, str]]:
     return [(part[0], part[1:]) for part in parts if part]
 
 
-def _parse_answers(answers: str) -> tuple[str, dict[str, Any]]:
-    if not answers:
-        raise GiftSyntaxError("Empty answer block: essay questions are not supported.")
-    if answers.startswith("#"):
-        return "numeric", _parse_numeric(answers[1:].strip())
-    true_false = re.fullmatch(r"(?i)(T|TRUE|F|FALSE)\s*(?:#([^#]*))?(?:#(.*))?", answers, re.S)
-    if true_false:
-        return "true_false", {
-            "answer": true_false.group(1).upper().startswith("T"),
-            "feedback_wrong": _restore(true_false.group(2) or ""),
-            "feedback_right": _restore(true_false.group(3) or ""),
-        }
-    if "->" in answers:
-        raise GiftSyntaxError("Matching questions are not supported.")
-    entries = _entries(answers)
-    if not entries:
-        raise GiftSyntaxError("No answers found: start each answer with '=' or '~'.")
-    has_wrong = any(marker == "~" for marker, _ in entries)
-    if not has_wrong:
-        accepted = []
-        for _, entry in entries:
-            weight, entry = _weight(entry.strip())
-            body, feedback = _split_feedback(entry)
-            accepted.append(
-                {
-                    "text": _restore(body),
-                    "fraction": 1.0 if weight is None else weight,
-                    "feedback": _restore(feedback),
-                }
-            )
-        return "short_text", {"answers": accepted}
-    has_right = any(marker == "=" for marker, _ in entries)
-    choices = []
-    for index, (marker, entry) in enumerate(entries):
-        weight, entry = _weight(entry.strip())
-        body, feedback = _split_feedback(entry)
-        fraction = weight if weight is not None else (1.0 if marker == "=" else 0.0)
-        choices.append(
-            {
-                "id": f"c{index + 1}",
-                "text": _restore(body),
-                "fraction": fraction,
-                "feedback": _restore(feedback),
-            }
-        )
-    return ("single_choice" if has_right else "multiple_response"), {"choices": choices}
-
-
 def _number(text: str) -> float:
     try:
         return float(_restore(text))
@@ -266,38 +219,25 @@ def _number(text: str) -> float:
         raise GiftSyntaxError(f"'{_restore(text)}' is not a number.") from None
 
 
-def _parse_numeric(answers: str) -> dict[str, Any]:
-    entries = _entries(answers) if answers.startswith("=") else [("=", answers)]
-    parsed = []
-    for _, entry in entries:
-        weight, entry = _weight(entry.strip())
-        body, feedback = _split_feedback(entry)
-        body = body.strip()
-        if ".." in body:
-            low, high = (_number(part) for part in body.split("..", 1))
-            if low > high:
-                raise GiftSyntaxError(f"The range {low:g}..{high:g} is reversed.")
-            value, tolerance = (low + high) / 2, (high - low) / 2
-        elif _PLACEHOLDER_COLON in body:
-            value_text, tolerance_text = body.split(_PLACEHOLDER_COLON, 1)
-            value, tolerance = _number(value_text), _number(tolerance_text)
-        elif ":" in body:
-            value_text, tolerance_text = body.split(":", 1)
-            value, tolerance = _number(value_text), _number(tolerance_text)
-        else:
-            value, tolerance = _number(body), 0.0
-        parsed.append(
-            {
-                "value": value,
-                "tolerance": abs(tolerance),
-                "fraction": 1.0 if weight is None else weight,
-                "feedback": _restore(feedback),
-            }
-        )
-    return {"answers": parsed}
+def _answer_entries(answers: str) -> list[tuple[str, str]]:
+    """The `=`/`~` answers of a body read as a list of answers (not a matching question)."""
+    if "->" in answers:
+        raise GiftSyntaxError("Matching questions are not supported.")
+    entries = _entries(answers)
+    if not entries:
+        raise GiftSyntaxError("No answers found: start each answer with '=' or '~'.")
+    return entries
 
 
-_PLACEHOLDER_COLON = _ESCAPES["\\:"]
+def _parse_answers(answers: str) -> tuple[str, dict[str, Any]]:
+    """The type whose GIFT syntax the answer body is written in, and the question's data."""
+    if not answers:
+        raise GiftSyntaxError("Empty answer block: essay questions are not supported.")
+    for kind in gift_readers():
+        data = kind.read_gift(answers, SYNTAX)
+        if data is not None:
+            return kind.name, data
+    raise GiftSyntaxError("No question type reads this answer block.")
 
 
 # Writing ------------------------------------------------------------------------------------
@@ -329,43 +269,26 @@ def write_gift(questions: Iterable[GiftQuestion]) -> str:
         if question.competency_code:
             tags += f" [tag:competency-{question.competency_code}]"
         name = f"::{_escape(question.name)}:: " if question.name else ""
-        body = _write_answers(question.qtype, question.data)
+        body = question_type(question.qtype).write_gift(question.data, SYNTAX)
         if question.general_feedback:
             body += f"\n\t####{_escape(question.general_feedback)}"
         out.append(f"{tags}\n{name}{_escape(question.text)} {{{body}\n}}\n")
     return "\n".join(out)
 
 
-def _write_answers(qtype: str, data: dict[str, Any]) -> str:
-    if qtype == "true_false":
-        feedback = ""
-        if data.get("feedback_wrong") or data.get("feedback_right"):
-            wrong, right = data.get("feedback_wrong", ""), data.get("feedback_right", "")
-            feedback = f"#{_escape(wrong)}#{_escape(right)}"
-        return ("TRUE" if data["answer"] else "FALSE") + feedback
-    lines = []
-    if qtype == "numeric":
-        for answer in data["answers"]:
-            weight = "" if answer["fraction"] == 1.0 else _format_weight(answer["fraction"])
-            lines.append(
-                f"\t={weight}{answer['value']:g}:{answer['tolerance']:g}"
-                f"{_feedback(answer.get('feedback', ''))}"
-            )
-        return "#\n" + "\n".join(lines)
-    if qtype == "short_text":
-        for answer in data["answers"]:
-            weight = "" if answer["fraction"] == 1.0 else _format_weight(answer["fraction"])
-            lines.append(
-                f"\t={weight}{_escape(answer['text'])}{_feedback(answer.get('feedback', ''))}"
-            )
-        return "\n" + "\n".join(lines)
-    for choice in data["choices"]:
-        fraction = choice["fraction"]
-        if qtype == "single_choice" and fraction == 1.0:
-            prefix = "="
-        elif qtype == "single_choice" and fraction == 0:
-            prefix = "~"
-        else:
-            prefix = "~" + _format_weight(fraction)
-        lines.append(f"\t{prefix}{_escape(choice['text'])}{_feedback(choice.get('feedback', ''))}")
-    return "\n" + "\n".join(lines)
+class _Syntax:
+    """The generic GIFT helpers, as the question types read and write their answer bodies."""
+
+    escaped_colon = _ESCAPES["\\:"]
+    restore = staticmethod(_restore)
+    escape = staticmethod(_escape)
+    entries = staticmethod(_entries)
+    answer_entries = staticmethod(_answer_entries)
+    weight = staticmethod(_weight)
+    split_feedback = staticmethod(_split_feedback)
+    number = staticmethod(_number)
+    format_weight = staticmethod(_format_weight)
+    feedback = staticmethod(_feedback)
+
+
+SYNTAX: GiftSyntax = _Syntax()

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from courses.authoring.services.editing import COMPETENCY_CODE
 from courses.learning.models import Course, Question
 from courses.learning.questiontypes import QUESTION_TYPES, question_type
+from lms.database import get_or_raise
 from lms.errors import NotFound, ValidationError
 from lms.extensions import db
 
@@ -42,9 +43,10 @@ def check_question(entry: QuestionInput) -> list[str]:
 
 
 def get_question(question_id: int, course: Course) -> Question:
-    question = db.session.get(Question, question_id)
-    if question is None or question.course_id != course.id:
-        raise NotFound(f"No question with id {question_id} in this course's bank.")
+    missing = f"No question with id {question_id} in this course's bank."
+    question = get_or_raise(Question, question_id, missing)
+    if question.course_id != course.id:
+        raise NotFound(missing)
     return question
 
 

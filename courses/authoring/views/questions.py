@@ -9,7 +9,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from courses.authoring.question_forms import QuestionForm, form_drops_details
+from courses.authoring.question_forms import QuestionForm, form_drops_details, question_form
 from courses.authoring.services import questions
 from courses.authoring.views.blueprint import (
     blueprint,
@@ -18,8 +18,7 @@ from courses.authoring.views.blueprint import (
 )
 from courses.learning.questiontypes import QUESTION_TYPES, question_type
 from lms.access import allow
-from lms.errors import DomainError
-from lms.extensions import db
+from lms.edge import saving
 from lms.markdown import render_markdown
 
 # --- question bank ---------------------------------------------------------------------------
@@ -48,7 +47,7 @@ def edit_question(course_id: int, question_id: int | None = None):
     else:
         wanted = request.args.get("type", "")
         values = {"qtype": wanted} if wanted in QUESTION_TYPES else {}
-    form = QuestionForm(**shown_on_get(values))
+    form = question_form(shown_on_get(values))
     problems: list[str] = []
     preview = None
     if form.is_submitted() and form.refresh.data:
@@ -59,15 +58,12 @@ def edit_question(course_id: int, question_id: int | None = None):
         if not problems and form.preview.data:
             preview = question_preview(entry.qtype, entry.text, entry.data, entry.general_feedback)
         elif not problems:
-            try:
+            with saving(form) as saved:
                 question = questions.save_question(course, question, entry)
-            except DomainError as error:
-                db.session.rollback()
-                problems = [error.message]
-            else:
-                db.session.commit()
+            if saved:
                 flash(_("Question saved."), "success")
                 return redirect(url_for("authoring.question_bank", course_id=course.id))
+            problems = list(form.form_errors)  # the service's refusal, listed like the others
     elif not form.is_submitted() and question is not None:
         preview = question_preview(
             question.qtype, question.text, question.data, question.general_feedback
@@ -106,8 +102,8 @@ def archive_question(course_id: int, question_id: int):
     course = editable_course(course_id)
     question = questions.get_question(question_id, course)
     archived = request.form.get("archived") == "1"
-    questions.set_archived(question, archived)
-    db.session.commit()
+    with saving():
+        questions.set_archived(question, archived)
     flash(
         _("Question archived: quizzes no longer draw it.")
         if archived
