@@ -19,9 +19,9 @@ from sqlalchemy.exc import IntegrityError
 from lms.accounts.models import ROLE_VALUES, User, UserImport, UserRole
 from lms.audit.services import AuditAction, record_audit
 from lms.errors import NotFound, ValidationError
+from lms.events import announce_placement_changes
 from lms.extensions import db
 from lms.organisation.models import JobPosition, OrgUnit
-from lms.signals import announce_placement_changes
 from lms.timeutil import utcnow
 
 COLUMNS = ("email", "full_name", "service_number", "unit_code", "position_code", "roles")

@@ -17,9 +17,9 @@ from lms.accounts.passwords import (
 from lms.accounts.sessions import close_all_sessions, normalise_email
 from lms.audit.services import AuditAction, record_audit
 from lms.errors import Conflict, NotFound, ValidationError
+from lms.events import announce_placement_changes
 from lms.extensions import db
 from lms.organisation.models import JobPosition, OrgUnit
-from lms.signals import announce_placement_changes
 
 
 @dataclass(frozen=True)
