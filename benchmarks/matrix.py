@@ -49,7 +49,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -87,7 +86,9 @@ from competencies.services.levels import (
     rebuild_current_levels,
 )
 from config import TestingConfig
+from courses.events import AttemptGraded
 from courses.learning.models import Attempt, Course, CourseItem, Module, ModuleCompetency, Principle
+from courses.learning.results import results_from_json
 from lms import create_app
 from lms.accounts.models import User, UserRole
 from lms.accounts.passwords import hash_password
@@ -662,7 +663,7 @@ def rollup_from_attempts(now: datetime) -> dict[int, matrix.PostStats]:
         .order_by(Attempt.id)
         .execution_options(yield_per=CHUNK)
     ):
-        for code, level in demonstrated_levels(results).items():
+        for code, level in demonstrated_levels(results_from_json(results)).items():
             if code in rule_of:
                 points[(user_id, rule_of[code][0])].append(EvidencePoint(level, at))
     policy_of = {competency_id: rule for competency_id, *rule in rule_of.values()}
@@ -710,18 +711,25 @@ def incremental_updates(workforce: Workforce, rng: random.Random, count: int) ->
     for _ in range(count):
         user_id = rng.choice(list(workforce.position_of))
         target = rng.choice(workforce.required[workforce.position_of[user_id]])
-        _course, built = rng.choice(workforce.courses_of[target])
+        course_id, built = rng.choice(workforce.courses_of[target])
         carried = rng.sample(built, min(len(built), rng.randint(1, 4)))
         results = question_results(
             {workforce.competency_codes[c]: rng.randint(0, 4) for c in carried}
         )
-        attempt = SimpleNamespace(id=None, user_id=user_id, results=results)
-        times.append(timed(lambda attempt=attempt: grade(attempt))[0])
+        graded = AttemptGraded(
+            attempt_id=None,  # no attempt row: the evidence is timed alone
+            user_id=user_id,
+            course_id=course_id,
+            item_id=course_id,
+            graded_at=utcnow(),
+            results=results_from_json(results),
+        )
+        times.append(timed(lambda graded=graded: grade(graded))[0])
     return times
 
 
-def grade(attempt: SimpleNamespace) -> None:
-    record_attempt_evidence(attempt)
+def grade(graded: AttemptGraded) -> None:
+    record_attempt_evidence(graded)
     db.session.commit()
 
 

@@ -5,14 +5,8 @@ from __future__ import annotations
 from flask import Flask
 
 
-def _on_attempt_graded(attempt) -> None:
-    from competencies.services.evidence import record_attempt_evidence
-
-    record_attempt_evidence(attempt)
-
-
 def init_app(app: Flask) -> None:
-    """Attach the competencies feature: models, pages, commands, demo data, course events."""
+    """Attach the competencies feature: models, pages, commands and demo data."""
     from competencies import models  # noqa: F401  (registers the tables)
     from competencies.cli import competencies_cli
     from competencies.demo import load_competency_demo
@@ -22,9 +16,7 @@ def init_app(app: Flask) -> None:
     from competencies.views.profiles import blueprint as profiles
     from competencies.views.public import blueprint as competency_pages
     from competencies.views.requirements import blueprint as requirements
-    from courses.signals import attempt_graded
 
-    attempt_graded.connect(_on_attempt_graded, weak=False)
     app.register_blueprint(frameworks)
     app.register_blueprint(gap_assignment)
     app.register_blueprint(competency_pages)  # what certificates' alignments point to

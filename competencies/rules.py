@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
-from typing import Any
 
 from dateutil.relativedelta import relativedelta
+
+from courses.learning.results import QuestionResult
 
 # An officer demonstrates level L in a competency when they score at least this share of the
 # marks on that competency's questions of level L or below, and at least one of those
@@ -26,16 +27,13 @@ DEMONSTRATION_RULE = (
 )
 
 
-def demonstrated_levels(results: Iterable[Mapping[str, Any]]) -> dict[str, int]:
-    """Per competency code, the level an attempt's results demonstrate (0 when none).
-
-    `results` are the attempt's per-question results: competency_code, level, fraction.
-    """
+def demonstrated_levels(results: Iterable[QuestionResult]) -> dict[str, int]:
+    """Per competency code, the level an attempt's results demonstrate (0 when none);
+    untagged questions count for nothing."""
     by_competency: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for result in results:
-        code = result.get("competency_code")
-        if code:
-            by_competency[code].append((int(result["level"]), float(result["fraction"])))
+        if result.competency_code:
+            by_competency[result.competency_code].append((result.level, result.fraction))
     levels: dict[str, int] = {}
     for code, marks in by_competency.items():
         demonstrated = 0

@@ -14,22 +14,13 @@ from __future__ import annotations
 from flask import Flask
 
 
-def _on_course_completed(enrolment) -> None:
-    from courses.certificates.services.issuing import request_certificates_for
-
-    request_certificates_for(enrolment)
-
-
 def init_app(app: Flask) -> None:
     """Attach the four rooms: their models, pages, commands and demo data."""
     from courses import assignments, authoring, certificates, learning
     from courses.demo import load_course_demo
-    from courses.signals import course_completed
 
     learning.init_app(app)
     authoring.init_app(app)
     certificates.init_app(app)
-    # Completing a course writes its certificate request in the same transaction.
-    course_completed.connect(_on_course_completed, weak=False)
     app.extensions.setdefault("demo_loaders", []).append(load_course_demo)
     assignments.init_app(app)  # after the course demo: the curricula demo uses its courses

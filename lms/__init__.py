@@ -31,6 +31,7 @@ def create_app(
     register_extensions(app)
     register_blueprints(app)
     register_features(app)
+    register_events(app)
     register_request_hooks(app)
     register_error_handlers(app)
     register_commands(app)
@@ -114,6 +115,28 @@ def register_features(app: Flask) -> None:
 
     competencies.init_app(app)
     courses.init_app(app)
+
+
+def register_events(app: Flask) -> None:
+    """Every cross-feature reaction, in one place: which feature handles which event. Handlers
+    run in the publisher's transaction, in this order, and flush, never commit (lms/events.py).
+    Each app gets a registry of its own, so building many apps subscribes nothing twice."""
+    from competencies.services.evidence import record_attempt_evidence
+    from courses.assignments.services.memberships import complete_memberships_for, sync_memberships
+    from courses.certificates.services.issuing import request_certificates_for
+    from courses.events import AttemptGraded, CourseCompleted
+    from lms.events import EXTENSION, EventRegistry, PlacementChanged
+
+    events = EventRegistry()
+    # Competencies: evidence rows for the tagged questions, and the current levels they move.
+    events.subscribe(AttemptGraded, record_attempt_evidence)
+    # Certificates: a request for the course and each curriculum it completes (job after commit).
+    events.subscribe(CourseCompleted, request_certificates_for)
+    # Assignments: the officer's open memberships this course finishes are completed.
+    events.subscribe(CourseCompleted, complete_memberships_for)
+    # Assignments: officers join or leave the unit and position assignments where they now are.
+    events.subscribe(PlacementChanged, sync_memberships)
+    app.extensions[EXTENSION] = events
 
 
 def register_request_hooks(app: Flask) -> None:

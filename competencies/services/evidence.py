@@ -20,7 +20,7 @@ from competencies.rules import (
     next_level,
 )
 from competencies.services.frameworks import competencies_by_code
-from courses.learning.models import Attempt
+from courses.events import AttemptGraded
 from lms.errors import NotFound, ValidationError
 from lms.extensions import db
 from lms.timeutil import utcnow
@@ -37,15 +37,20 @@ class NewEvidence:
     note: str = ""
 
 
-def record_attempt_evidence(attempt: Attempt) -> list[Evidence]:
-    """Append evidence for each competency the attempt's questions carry (signal receiver)."""
-    levels = demonstrated_levels(attempt.results)
+def record_attempt_evidence(graded: AttemptGraded) -> list[Evidence]:
+    """Append evidence for each competency the attempt's questions carry (handler of
+    AttemptGraded, in the grading transaction)."""
+    levels = demonstrated_levels(graded.results)
     if not levels:
         return []
     known = competencies_by_code(set(levels))
     entries = [
         NewEvidence(
-            attempt.user_id, known[code], level, EvidenceSource.QUIZ.value, attempt_id=attempt.id
+            graded.user_id,
+            known[code],
+            level,
+            EvidenceSource.QUIZ.value,
+            attempt_id=graded.attempt_id,
         )
         for code, level in sorted(levels.items())
         if code in known

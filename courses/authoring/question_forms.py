@@ -14,8 +14,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from courses.authoring.forms import normalise_newlines, strip_text, strip_upper
-from courses.authoring.services.editing import COMPETENCY_CODE
 from courses.authoring.services.questions import QuestionInput
+from courses.authoring.services.structure import COMPETENCY_CODE
 from courses.learning.models import Question
 from courses.learning.questiontypes import (
     DEFAULT_TYPE,

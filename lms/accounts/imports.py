@@ -20,9 +20,9 @@ from lms.audit.services import AuditAction, record_audit
 from lms.csvfiles import RowError, csv_reader, data_rows
 from lms.database import get_or_raise
 from lms.errors import ValidationError
+from lms.events import announce_placement_changes
 from lms.extensions import db
 from lms.organisation.models import JobPosition, OrgUnit
-from lms.signals import announce_placement_changes
 from lms.timeutil import utcnow
 
 COLUMNS = ("email", "full_name", "service_number", "unit_code", "position_code", "roles")

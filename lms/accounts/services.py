@@ -18,9 +18,9 @@ from lms.accounts.sessions import close_all_sessions, normalise_email
 from lms.audit.services import AuditAction, record_audit
 from lms.database import get_or_raise
 from lms.errors import Conflict, ValidationError
+from lms.events import announce_placement_changes
 from lms.extensions import db
 from lms.organisation.models import JobPosition, OrgUnit
-from lms.signals import announce_placement_changes
 
 
 @dataclass(frozen=True)

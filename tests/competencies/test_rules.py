@@ -20,14 +20,19 @@ from competencies.rules import (
     next_level,
     validity_window,
 )
+from courses.learning.results import QuestionResult
 
 T0 = datetime(2024, 1, 15, 9, 0)
 POLICIES = ("highest", "latest", "highest_valid")
 
 
-def results(code: str, marks: dict[int, list[float]]) -> list[dict]:
+def result(code: str | None, level: int, fraction: float) -> QuestionResult:
+    return QuestionResult(key="q", fraction=fraction, competency_code=code, level=level)
+
+
+def results(code: str, marks: dict[int, list[float]]) -> list[QuestionResult]:
     return [
-        {"competency_code": code, "level": level, "fraction": fraction}
+        result(code, level, fraction)
         for level, fractions in marks.items()
         for fraction in fractions
     ]
@@ -69,12 +74,12 @@ def test_a_level_needs_at_least_one_question_of_that_level():
 
 def test_competencies_are_judged_apart_and_untagged_questions_ignored():
     mixed = results("P-INT", {1: [1.0, 1.0], 2: [1.0]}) + results("P-TRA", {1: [0.5, 0.5]})
-    mixed.append({"competency_code": None, "level": 4, "fraction": 1.0})
+    mixed.append(result(None, 4, 1.0))
     assert demonstrated_levels(mixed) == {"P-INT": 2, "P-TRA": 0}
 
 
 def test_an_attempt_without_tagged_questions_demonstrates_nothing():
-    assert demonstrated_levels([{"competency_code": "", "level": 1, "fraction": 1.0}]) == {}
+    assert demonstrated_levels([result("", 1, 1.0)]) == {}
 
 
 # --- level_from_evidence ------------------------------------------------------------------------

@@ -25,9 +25,10 @@ import lms.jobs
 from competencies.models import Evidence
 from competencies.services.frameworks import ensure_default_frameworks
 from courses.certificates.models import CertificateRequest
+from courses.events import AttemptGraded, CourseCompleted
 from courses.learning.models import Attempt, CourseEnrolment, ItemProgress
 from courses.learning.services import attempts, progress
-from courses.signals import attempt_graded, course_completed
+from lms.events import Event, events_of
 from lms.extensions import db
 from lms.organisation.models import OrgUnit
 from tests.courses.assignment_helpers import lesson_course
@@ -81,20 +82,21 @@ def held_at_barrier(barrier: threading.Barrier, function: Callable) -> Callable:
 
 
 class Recorder:
-    """What a signal sent, as ids (the senders belong to the requests' own sessions)."""
+    """What the app published of one event type, as ids (while the block runs)."""
 
-    def __init__(self, signal, describe: Callable[[Any], Any]) -> None:
-        self.signal, self.describe, self.received = signal, describe, []
+    def __init__(self, app, event_type: type[Event], describe: Callable[[Any], Any]) -> None:
+        self.events, self.event_type = events_of(app), event_type
+        self.describe, self.received = describe, []
 
     def __enter__(self) -> list:
-        self.signal.connect(self.record, weak=False)
+        self.events.subscribe(self.event_type, self.record)
         return self.received
 
     def __exit__(self, *exc_info: object) -> None:
-        self.signal.disconnect(self.record)
+        self.events.unsubscribe(self.event_type, self.record)
 
-    def record(self, sender: Any, **extra: Any) -> None:
-        self.received.append(self.describe(sender))
+    def record(self, event: Event) -> None:
+        self.received.append(self.describe(event))
 
 
 def test_two_simultaneous_submits_grade_the_attempt_once(
@@ -112,7 +114,7 @@ def test_two_simultaneous_submits_grade_the_attempt_once(
     # Both requests have read the attempt as in progress before either writes its grade.
     barrier = threading.Barrier(2, timeout=WAIT_SECONDS)
     monkeypatch.setattr(attempts, "grade_answers", held_at_barrier(barrier, attempts.grade_answers))
-    with Recorder(attempt_graded, lambda graded_attempt: graded_attempt.id) as graded:
+    with Recorder(app, AttemptGraded, lambda graded: graded.attempt_id) as graded:
         responses = at_the_same_moment(
             lambda n: tabs[n].post(
                 f"/attempts/{attempt_id}/submit", data={**form, "csrf_token": tokens[n]}
@@ -152,7 +154,7 @@ def test_two_simultaneous_completions_request_one_certificate(
     monkeypatch.setattr(progress, "enrolment", held_at_barrier(barrier, progress.enrolment))
     sent: list[tuple[str, list]] = []
     monkeypatch.setattr(lms.jobs, "send_now", lambda name, args: sent.append((name, args)))
-    with Recorder(course_completed, lambda row: (row.user_id, row.course_id)) as completed:
+    with Recorder(app, CourseCompleted, lambda done: (done.user_id, done.course_id)) as completed:
         responses = at_the_same_moment(lambda n: tabs[n].get(lesson_url))
     for response in responses:
         assert not isinstance(response, BaseException), response

@@ -24,9 +24,11 @@ from courses.assignments.models import (
     MembershipStatus,
     TargetKind,
 )
+from courses.events import CourseCompleted
 from courses.learning.models import CourseEnrolment
 from lms.accounts.models import Role, User, UserRole
 from lms.database import insert_ignoring_duplicates
+from lms.events import PlacementChanged
 from lms.extensions import db
 from lms.organisation.models import OrgUnit
 from lms.organisation.services import subtree_unit_ids
@@ -196,16 +198,16 @@ def _placements(user_ids: Sequence[int]) -> list[Placement]:
     ]
 
 
-def sync_memberships(user_ids: Sequence[int], *, now: datetime | None = None) -> None:
-    """Bring these officers' memberships in line with where they now are (receiver of
-    lms.signals.user_placed_changed, in the same transaction).
+def sync_memberships(changed: PlacementChanged, *, now: datetime | None = None) -> None:
+    """Bring these officers' memberships in line with where they now are (handler of
+    PlacementChanged, in the same transaction).
 
     An officer now under a unit or position assignment gets it (again, if they had left it);
     one no longer under it has the open membership withdrawn, completed ones kept. Named
     officers keep theirs while they are active officers. Set-based: a fixed number of queries,
     plus two per assignment the officers join, whatever the number of officers.
     """
-    user_ids = list(dict.fromkeys(user_ids))
+    user_ids = list(dict.fromkeys(changed.user_ids))
     if not user_ids:
         return
     now = now or utcnow()
@@ -296,9 +298,10 @@ def sync_memberships(user_ids: Sequence[int], *, now: datetime | None = None) ->
 # --- completion ------------------------------------------------------------------------------
 
 
-def complete_memberships_for(user_id: int, course_id: int) -> int:
-    """Complete the officer's open memberships that this course completion finishes (receiver
-    of courses.signals.course_completed); returns how many."""
+def complete_memberships_for(completed: CourseCompleted) -> int:
+    """Complete the officer's open memberships that this course completion finishes (handler
+    of CourseCompleted, in the same transaction); returns how many."""
+    user_id, course_id = completed.user_id, completed.course_id
     open_memberships = list(
         db.session.scalars(
             select(AssignmentMembership)

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from courses.authoring.services.editing import COMPETENCY_CODE
+from courses.authoring.services.structure import COMPETENCY_CODE
 from courses.learning.models import Course, Question
 from courses.learning.questiontypes import QUESTION_TYPES, question_type
 from lms.database import get_or_raise

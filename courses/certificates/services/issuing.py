@@ -3,8 +3,8 @@ verified by anyone. Functions flush; callers commit.
 
 The path of a certificate, and why nothing is lost or doubled on it:
 
-1. Completing a course writes a CertificateRequest in the same transaction (receiver of
-   courses.signals.course_completed) and queues "courses.issue_certificate" for after the
+1. Completing a course writes a CertificateRequest in the same transaction (handler of the
+   CourseCompleted event) and queues "courses.issue_certificate" for after the
    commit. A request the broker never got is still in the table, pending.
 2. Beat runs "courses.requeue_certificate_requests" every minute: requests still pending some
    minutes after their job was sent are sent again (`stale_request_ids`).
@@ -40,7 +40,8 @@ from courses.certificates.services.credentials import (
     sign_credential,
 )
 from courses.certificates.services.pdf import CertificateSheet, render_certificate_pdf
-from courses.learning.models import Course, CourseEnrolment, Module
+from courses.events import CourseCompleted
+from courses.learning.models import Course, Module
 from lms.database import insert_ignoring_duplicates
 from lms.extensions import db
 from lms.jobs import queue_job
@@ -176,12 +177,12 @@ def curricula_completed_with(user_id: int, course_id: int) -> list[int]:
     return sorted(cid for cid, ids in required.items() if completed_at(ids, done) is not None)
 
 
-def request_certificates_for(enrolment: CourseEnrolment) -> None:
+def request_certificates_for(completed: CourseCompleted) -> None:
     """The certificates a course completion earns: the course's, and that of every curriculum
-    it completes (receiver of courses.signals.course_completed, in the same transaction)."""
-    request_certificate(enrolment.user_id, course_id=enrolment.course_id)
-    for curriculum_id in curricula_completed_with(enrolment.user_id, enrolment.course_id):
-        request_certificate(enrolment.user_id, curriculum_id=curriculum_id)
+    it completes (handler of CourseCompleted, in the completing transaction)."""
+    request_certificate(completed.user_id, course_id=completed.course_id)
+    for curriculum_id in curricula_completed_with(completed.user_id, completed.course_id):
+        request_certificate(completed.user_id, curriculum_id=curriculum_id)
 
 
 def stale_request_ids(

@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
+from courses.events import AttemptGraded
 from courses.learning.models import (
     Attempt,
     AttemptStatus,
@@ -29,10 +30,11 @@ from courses.learning.models import (
 )
 from courses.learning.models.questions import DrawMode, Quiz
 from courses.learning.questiontypes import question_type
+from courses.learning.results import QuestionResult
 from courses.learning.services.progress import mark_item_done, note_visit
-from courses.signals import attempt_graded
 from lms.database import get_or_raise
 from lms.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from lms.events import publish
 from lms.extensions import db
 from lms.markdown import render_markdown
 from lms.timeutil import utcnow
@@ -231,24 +233,24 @@ def sample_draw(item: CourseItem, rng: random.Random) -> list[dict[str, Any]]:
 
 def grade_answers(
     snapshot: list[dict[str, Any]], form: Mapping[str, list[str]]
-) -> tuple[dict[str, Any], list[dict[str, Any]], float]:
+) -> tuple[dict[str, Any], tuple[QuestionResult, ...], float]:
     """Pure grading: the answers read, the per-question results, and the score in percent."""
     answers: dict[str, Any] = {}
-    results: list[dict[str, Any]] = []
+    results: list[QuestionResult] = []
     for entry in snapshot:
         kind = question_type(entry["qtype"])
         answer = kind.read_answer(list(form.get(f"answer-{entry['key']}", [])))
         answers[entry["key"]] = answer
         results.append(
-            {
-                "key": entry["key"],
-                "fraction": kind.grade(entry["frozen"], answer),
-                "competency_code": entry["competency_code"],
-                "level": entry["level"],
-            }
+            QuestionResult(
+                key=entry["key"],
+                fraction=kind.grade(entry["frozen"], answer),
+                competency_code=entry["competency_code"],
+                level=entry["level"],
+            )
         )
-    score = 100 * sum(r["fraction"] for r in results) / len(results) if results else 0.0
-    return answers, results, round(score, 2)
+    score = 100 * sum(r.fraction for r in results) / len(results) if results else 0.0
+    return answers, tuple(results), round(score, 2)
 
 
 def submit_attempt(user_id: int, attempt_id: int, form: Mapping[str, list[str]]) -> Attempt:
@@ -277,7 +279,7 @@ def submit_attempt(user_id: int, attempt_id: int, form: Mapping[str, list[str]])
             status=AttemptStatus.GRADED.value,
             submitted_at=now,
             answers=answers,
-            results=results,
+            results=[result.as_json() for result in results],
             score=score,
             passed=passed,
         )
@@ -290,7 +292,16 @@ def submit_attempt(user_id: int, attempt_id: int, form: Mapping[str, list[str]])
     db.session.refresh(attempt)
     if passed:
         mark_item_done(user_id, attempt.item)
-    attempt_graded.send(attempt)
+    publish(
+        AttemptGraded(
+            attempt_id=attempt.id,
+            user_id=attempt.user_id,
+            course_id=attempt.course_id,
+            item_id=attempt.item_id,
+            graded_at=now,
+            results=results,
+        )
+    )
     return attempt
 
 

@@ -14,8 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from courses.events import CourseCompleted
 from courses.learning.models import CourseEnrolment, CourseItem, ItemProgress
-from courses.signals import course_completed
+from lms.events import publish
 from lms.extensions import db
 from lms.timeutil import utcnow
 
@@ -159,6 +160,6 @@ def _complete_if_done(user_id: int, course_id: int, row: CourseEnrolment) -> boo
             db.session.refresh(row, ["completed_at"])
             return False
         set_committed_value(row, "completed_at", now)
-        course_completed.send(row)
+        publish(CourseCompleted(user_id=user_id, course_id=course_id, completed_at=now))
         return True
     return False

@@ -1,0 +1,37 @@
+"""The course events other features react to (see lms/events.py for the contract, and
+register_events in lms/__init__.py for who listens).
+
+Courses publish these and never import the packages that react: the reactions (competency
+evidence, certificate requests, assignment memberships) are wired in the app factory. Payloads
+are plain, frozen data (ids, times, the graded results), never ORM objects of the publisher's
+session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from courses.learning.results import QuestionResult
+from lms.events import Event
+
+
+@dataclass(frozen=True)
+class AttemptGraded(Event):
+    """A quiz attempt was graded (once: the grading update claimed it)."""
+
+    attempt_id: int
+    user_id: int
+    course_id: int
+    item_id: int  # the quiz
+    graded_at: datetime
+    results: tuple[QuestionResult, ...]
+
+
+@dataclass(frozen=True)
+class CourseCompleted(Event):
+    """An officer completed a course (once: the enrolment update claimed it)."""
+
+    user_id: int
+    course_id: int
+    completed_at: datetime

@@ -1,0 +1,86 @@
+"""Events one feature publishes and others react to: a registry of typed events per app.
+
+An event is a frozen dataclass (a subclass of `Event`) defined by the package that publishes it:
+`PlacementChanged` here, the course events in courses/events.py. Every subscription is written
+in one place, `register_events` in lms/__init__.py, so that one screen shows which feature
+reacts to which event.
+
+The contract: `publish` calls the handlers in the order they were subscribed, synchronously,
+inside the caller's transaction. Handlers flush, never commit; what they write commits or rolls
+back with the change that caused it, and an exception in a handler propagates to the caller
+(the handlers after it do not run). A handler that wants background work queues it with
+lms.jobs.queue_job, which sends it only after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from flask import Flask, current_app
+
+EXTENSION = "events"
+
+E = TypeVar("E", bound="Event")
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base of every event payload: frozen, plain data (ids, times, small value objects)."""
+
+
+class EventRegistry:
+    """The handlers of each event type for one app, in subscription order."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[type[Event], list[Callable[[Event], object]]] = {}
+
+    def subscribe(self, event_type: type[E], handler: Callable[[E], object]) -> None:
+        """Call `handler(event)` on every published `event_type`; subscribing the same handler
+        again changes nothing."""
+        if not (isinstance(event_type, type) and issubclass(event_type, Event)):
+            raise TypeError(f"{event_type!r} is not an Event type")
+        handlers = self._handlers.setdefault(event_type, [])
+        if handler not in handlers:
+            handlers.append(handler)
+
+    def unsubscribe(self, event_type: type[E], handler: Callable[[E], object]) -> None:
+        handlers = self._handlers.get(event_type, [])
+        if handler in handlers:
+            handlers.remove(handler)
+
+    def handlers(self, event_type: type[Event]) -> tuple[Callable[[Event], object], ...]:
+        return tuple(self._handlers.get(event_type, ()))
+
+    def publish(self, event: Event) -> None:
+        """Call the handlers of the event's exact type, in order; their exceptions propagate."""
+        for handler in self.handlers(type(event)):
+            handler(event)
+
+
+def events_of(app: Flask) -> EventRegistry:
+    """The app's registry (made by register_events in the app factory)."""
+    return app.extensions[EXTENSION]
+
+
+def publish(event: Event) -> None:
+    """Publish an event to the current app's handlers, in the caller's transaction."""
+    events_of(current_app).publish(event)
+
+
+# --- the platform core's own events -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlacementChanged(Event):
+    """Officers were created, moved to another unit or position, given or refused the officer
+    role, or (de)activated: their placement may have changed (published after a flush)."""
+
+    user_ids: tuple[int, ...]
+
+
+def announce_placement_changes(user_ids: list[int]) -> None:
+    """Publish PlacementChanged for these users, if there are any."""
+    if user_ids:
+        publish(PlacementChanged(tuple(user_ids)))
