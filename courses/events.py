@@ -1,5 +1,5 @@
-"""The course events other features react to (see lms/events.py for the contract, and
-register_events in lms/__init__.py for who listens).
+"""The course events other features react to, and the lookups courses ask of them (see
+lms/events.py for the contract, and register_events in lms/__init__.py for who listens).
 
 Courses publish these and never import the packages that react: the reactions (competency
 evidence, certificate requests, assignment memberships) are wired in the app factory. Payloads
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from courses.learning.results import QuestionResult
-from lms.events import Event
+from lms.events import Event, Lookup
 
 
 @dataclass(frozen=True)
@@ -35,3 +35,12 @@ class CourseCompleted(Event):
     user_id: int
     course_id: int
     completed_at: datetime
+
+
+@dataclass(frozen=True)
+class CompetencyAlignments(Lookup):
+    """Name these competency codes for a certificate's credential, in the order given: the
+    answer is a sequence of courses.certificates.services.credentials.Alignment (a code no
+    framework holds is named by itself)."""
+
+    codes: tuple[str, ...]

@@ -118,13 +118,15 @@ def register_features(app: Flask) -> None:
 
 
 def register_events(app: Flask) -> None:
-    """Every cross-feature reaction, in one place: which feature handles which event. Handlers
+    """Every cross-feature reaction, in one place: which feature handles which event, and which
+    answers which lookup. Handlers
     run in the publisher's transaction, in this order, and flush, never commit (lms/events.py).
     Each app gets a registry of its own, so building many apps subscribes nothing twice."""
     from competencies.services.evidence import record_attempt_evidence
+    from competencies.services.frameworks import answer_competency_alignments
     from courses.assignments.services.memberships import complete_memberships_for, sync_memberships
     from courses.certificates.services.issuing import request_certificates_for
-    from courses.events import AttemptGraded, CourseCompleted
+    from courses.events import AttemptGraded, CompetencyAlignments, CourseCompleted
     from lms.events import EXTENSION, EventRegistry, PlacementChanged
 
     events = EventRegistry()
@@ -136,6 +138,8 @@ def register_events(app: Flask) -> None:
     events.subscribe(CourseCompleted, complete_memberships_for)
     # Assignments: officers join or leave the unit and position assignments where they now are.
     events.subscribe(PlacementChanged, sync_memberships)
+    # Lookups (one answerer each). Certificates name the competencies a course evidences.
+    events.answer(CompetencyAlignments, answer_competency_alignments)
     app.extensions[EXTENSION] = events
 
 

@@ -19,16 +19,16 @@ own, only some kinds of error) catches them around the block: by then the edge h
 
     try:
         with saving():
-            editing.set_status(course, wanted)
-    except editing.PublicationProblems as error:
+            publishing.set_status(course, wanted)
+    except publishing.PublicationProblems as error:
         return render_outline(course, publish_problems=error.problems, status=400)
 
 A refusal listed in ``commit_on`` commits what the block wrote before it, then is shown the same
 way: a late quiz submit closes the attempt and refuses the answers, and the closing is kept. Any
 other exception rolls back too and propagates. A GET handler does not write, except the places
-the README lists under "One commit at the edge": lesson progress and the visit marker of the
-learning item page (which use ``saving(keep_loaded=True)``), and the closing of an attempt whose
-time ran out when its page is opened.
+docs/architecture.md lists under "The edge of a request": lesson progress and the visit marker
+of the learning item page (which use ``saving(keep_loaded=True)``), and the closing of an
+attempt whose time ran out when its page is opened.
 """
 
 from __future__ import annotations

@@ -13,7 +13,6 @@ from celery import shared_task
 from flask import current_app
 from sqlalchemy.exc import OperationalError
 
-from competencies.services.frameworks import alignments_for
 from courses.certificates.services.expiry import expire_certificates
 from courses.certificates.services.issuing import (
     ISSUE_TASK,
@@ -58,9 +57,7 @@ def issue_certificate(request_id: int) -> str:
     """Issue the certificate a request is owed; returns what happened ("issued", "already
     issued", "not pending" or "failed")."""
     try:
-        outcome = issue_requested_certificate(
-            request_id, settings=issue_settings(), describe_competencies=alignments_for
-        )
+        outcome = issue_requested_certificate(request_id, settings=issue_settings())
         db.session.commit()
         return outcome
     except TRANSIENT_ERRORS:

@@ -23,6 +23,7 @@ from competencies.models import (
 )
 from competencies.services.levels import rebuild_current_levels
 from courses.certificates.services.credentials import Alignment
+from courses.events import CompetencyAlignments
 from courses.learning.models import Question
 from courses.learning.services.principles import ensure_principles
 from lms.audit.services import AuditAction, record_audit
@@ -51,9 +52,11 @@ def competencies_by_code(codes: set[str] | None = None) -> dict[str, Competency]
     return {c.code: c for c in db.session.scalars(query)}
 
 
-def alignments_for(codes: Sequence[str]) -> list[Alignment]:
-    """The competencies named by `codes` as a credential's alignments (name and framework), in
-    the order given, in one query; a code no framework holds is named by itself."""
+def answer_competency_alignments(lookup: CompetencyAlignments) -> list[Alignment]:
+    """The certificates' CompetencyAlignments lookup (wired in register_events): the competencies
+    named by the codes as a credential's alignments (name and framework), in the order given, in
+    one query; a code no framework holds is named by itself."""
+    codes = lookup.codes
     found = competencies_by_code(set(codes))
     return [
         Alignment(code, found[code].name, found[code].framework.name)

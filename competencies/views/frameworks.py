@@ -38,7 +38,8 @@ from competencies.services.moodle_csv import COLUMNS
 from courses.learning.services.principles import principles_by_code
 from lms.access import allow
 from lms.csvfiles import decode_upload
-from lms.errors import DomainError, ValidationError
+from lms.edge import saving
+from lms.errors import ValidationError
 from lms.extensions import db
 
 blueprint = Blueprint(
@@ -99,13 +100,9 @@ def edit_framework(framework_id: int):
             form.level_policy.data,
             form.validity_months.data,
         )
-        try:
+        with saving(form) as saved:
             change = update_framework(framework, settings, actor_id=current_user.id)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        if saved:
             if not change.changed:
                 flash(_("Nothing to save: the settings are unchanged."), "info")
             elif change.levels_rebuilt is not None:
@@ -154,13 +151,9 @@ def edit_competency(framework_id: int, competency_id: int | None = None):
             form.parent_id.data or None,
             tuple(form.principles.data or ()),
         )
-        try:
+        with saving(form) as saved:
             competency = save_competency(framework, competency, details, actor_id=current_user.id)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Competency %(code)s saved.", code=competency.code), "success")
             return redirect(url_for("frameworks.show", framework_id=framework.id))
     return render_template(
@@ -222,8 +215,8 @@ def import_confirm():
             form=FrameworkImportConfirmForm(formdata=None, text=form.text.data),
             policy_names=LEVEL_POLICY_NAMES,
         ), 400
-    framework = framework_csv.import_framework(text, actor_id=current_user.id)
-    db.session.commit()
+    with saving():
+        framework = framework_csv.import_framework(text, actor_id=current_user.id)
     flash(
         _(
             "Framework %(code)s imported with %(n)d competencies.",

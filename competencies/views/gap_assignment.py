@@ -19,7 +19,8 @@ from competencies.services.gap_assignment import confirm_gap_assignment, plan_ga
 from courses.assignments.services.assignments import ASSIGNING_ROLES, assignment_scope
 from lms.access import allow
 from lms.database import bytewise
-from lms.errors import DomainError, NotFound
+from lms.edge import saving
+from lms.errors import NotFound
 from lms.extensions import db
 from lms.organisation.forms import unit_choices
 from lms.organisation.models import OrgUnit
@@ -138,7 +139,7 @@ def confirm():
     if not confirm.validate_on_submit() or not competency:
         return _render(form, confirm, scope, plan, 400)
     by_date = confirm.due_kind.data == "date"
-    try:
+    with saving(confirm) as saved:
         created = confirm_gap_assignment(
             confirm.digest.data or "",
             competency,
@@ -150,14 +151,11 @@ def confirm():
             actor=current_user,
             inline_limit=current_app.config["ASSIGNMENT_INLINE_LIMIT"],
         )
-    except DomainError as error:
-        db.session.rollback()
-        confirm.form_errors.append(error.message)
+    if not saved:
         scope, units, unit, plan = _context(competency, unit_id, position_id, officer_id)
         confirm.digest.data = plan.digest if plan else ""
-        return _render(form, confirm, scope, plan, error.status_code)
+        return _render(form, confirm, scope, plan, saved.refusal.status_code)
     officers = sum(a.fanout_total for a in created)
-    db.session.commit()
     flash(
         _(
             "Created %(n)d assignments for %(officers)d officer-courses.",

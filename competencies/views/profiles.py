@@ -31,7 +31,8 @@ from competencies.services.requirements import requirement_catalogue
 from lms.access import allow
 from lms.accounts.models import Role, User
 from lms.accounts.services import matches_search
-from lms.errors import DomainError, NotFound, PermissionDenied
+from lms.edge import saving
+from lms.errors import NotFound, PermissionDenied
 from lms.extensions import db
 from lms.organisation.services import subtree_unit_ids
 from lms.organisation.views import scope_unit_for
@@ -139,7 +140,7 @@ def add_rating(user_id: int):
         raise NotFound(_("There is no active officer %(id)d to rate.", id=user_id))
     form = rating_form_for(RatingForm())
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             add_manual_rating(
                 owner.id,
                 form.competency.data,
@@ -147,11 +148,7 @@ def add_rating(user_id: int):
                 form.note.data,
                 rated_by_id=current_user.id,
             )
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Rating saved for %(name)s.", name=owner.full_name), "success")
             return redirect(url_for("profiles.profile", user_id=owner.id))
     return render_profile(_load_user(owner.id), form)

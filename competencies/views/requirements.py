@@ -16,8 +16,8 @@ from competencies.services.requirements import (
     save_requirements,
 )
 from lms.access import allow
+from lms.edge import saving
 from lms.errors import ValidationError
-from lms.extensions import db
 from lms.organisation.services import get_position, headcount_by_position, list_positions
 
 blueprint = Blueprint("requirements", __name__, template_folder="../templates")
@@ -70,12 +70,11 @@ def edit(position_id: int):
         posted = {choice.competency_id: choice for choice in choices}
         if not errors:
             try:
-                changes = save_requirements(position, choices, actor_id=current_user.id)
+                with saving():
+                    changes = save_requirements(position, choices, actor_id=current_user.id)
             except ValidationError as error:
-                db.session.rollback()
                 errors.append(error.message)
             else:
-                db.session.commit()
                 flash(
                     _(
                         "Requirements of %(position)s saved: %(saved)d set or changed, "

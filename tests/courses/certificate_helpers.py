@@ -13,7 +13,6 @@ from flask import current_app
 from PIL import Image
 from sqlalchemy import func, select
 
-from competencies.services.frameworks import alignments_for
 from courses.certificates.models import Certificate, CertificateRequest
 from courses.certificates.services.issuing import IssueSettings, issue_requested_certificate
 from courses.learning.models import Course
@@ -32,9 +31,7 @@ def settings() -> IssueSettings:
 
 def issue(request_id: int) -> str:
     """Run the issuing as the job does (without the queue), and commit."""
-    outcome = issue_requested_certificate(
-        request_id, settings=settings(), describe_competencies=alignments_for
-    )
+    outcome = issue_requested_certificate(request_id, settings=settings())
     db.session.commit()
     return outcome
 

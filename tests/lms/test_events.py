@@ -8,12 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 import lms.jobs
+from competencies.services.frameworks import ensure_default_frameworks
 from config import TestingConfig
 from courses.certificates.models import CertificateRequest
-from courses.events import AttemptGraded, CourseCompleted
+from courses.events import AttemptGraded, CompetencyAlignments, CourseCompleted
 from lms import create_app
 from lms.edge import saving
-from lms.events import Event, EventRegistry, PlacementChanged, events_of, publish
+from lms.events import Event, EventRegistry, Lookup, PlacementChanged, events_of, publish
 from lms.extensions import db
 from lms.timeutil import utcnow
 from tests.courses.assignment_helpers import lesson_course
@@ -22,6 +23,37 @@ from tests.courses.assignment_helpers import lesson_course
 @dataclass(frozen=True)
 class Pinged(Event):
     n: int
+
+
+@dataclass(frozen=True)
+class Doubled(Lookup):
+    n: int
+
+
+def test_a_lookup_has_one_answerer_and_asking_without_one_says_so():
+    registry = EventRegistry()
+    with pytest.raises(LookupError, match="nothing answers Doubled"):
+        registry.ask(Doubled(2))
+
+    def double(lookup: Doubled) -> int:
+        return lookup.n * 2
+
+    registry.answer(Doubled, double)
+    registry.answer(Doubled, double)  # the same answerer again: changes nothing
+    assert registry.ask(Doubled(21)) == 42
+    with pytest.raises(ValueError, match="already has an answerer"):
+        registry.answer(Doubled, lambda lookup: 0)
+    with pytest.raises(TypeError):
+        registry.answer(Pinged, double)
+
+
+def test_certificates_name_competencies_through_the_app_lookup(app, db):
+    """The competencies feature answers the certificates' question, in the order asked; a code
+    no framework holds is named by itself."""
+    ensure_default_frameworks()
+    answer = events_of(app).ask(CompetencyAlignments(("INT-COC", "NO-SUCH")))
+    assert [(a.code, bool(a.framework)) for a in answer] == [("INT-COC", True), ("NO-SUCH", False)]
+    assert answer[0].name != "INT-COC"
 
 
 def test_handlers_run_in_subscription_order_once_each():

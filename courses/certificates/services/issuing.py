@@ -16,7 +16,7 @@ The path of a certificate, and why nothing is lost or doubled on it:
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -34,15 +34,15 @@ from courses.certificates.models import (
     RequestStatus,
 )
 from courses.certificates.services.credentials import (
-    Alignment,
     CredentialFacts,
     build_credential,
     sign_credential,
 )
 from courses.certificates.services.pdf import CertificateSheet, render_certificate_pdf
-from courses.events import CourseCompleted
+from courses.events import CompetencyAlignments, CourseCompleted
 from courses.learning.models import Course, Module
 from lms.database import insert_ignoring_duplicates
+from lms.events import ask
 from lms.extensions import db
 from lms.jobs import queue_job
 from lms.signing import SigningKey
@@ -315,16 +315,15 @@ def issue_requested_certificate(
     request_id: int,
     *,
     settings: IssueSettings,
-    describe_competencies: Callable[[Sequence[str]], Sequence[Alignment]],
     now: datetime | None = None,
 ) -> str:
     """Issue the certificate a request is owed, once: render the PDF, sign the credential,
     store both, mark the request issued. Returns what happened: "issued", "already issued"
     (a duplicate delivery, or another worker won a race), or "not pending".
 
-    `describe_competencies` names the competencies by code (the competencies package knows
-    them; courses does not import it). The request row is locked where the database can
-    (PostgreSQL); everywhere, the unique constraints decide a race.
+    The competencies are named through the CompetencyAlignments lookup (the competencies
+    package knows them; courses does not import it). The request row is locked where the
+    database can (PostgreSQL); everywhere, the unique constraints decide a race.
     """
     request = db.session.scalar(
         select(CertificateRequest)
@@ -341,7 +340,7 @@ def issue_requested_certificate(
     now = now or utcnow()
     now = now.replace(microsecond=0)
     content = certified_content(request)
-    alignments = tuple(describe_competencies(content.competency_codes))
+    alignments = tuple(ask(CompetencyAlignments(tuple(content.competency_codes))))
     expires_at = (
         now + relativedelta(months=content.validity_months) if content.validity_months else None
     )
