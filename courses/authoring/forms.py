@@ -34,6 +34,7 @@ from courses.authoring.services.quizzes import QuizSettings
 from courses.authoring.services.structure import COMPETENCY_CODE
 from courses.learning.models import CourseItem
 from courses.learning.models.questions import DrawMode, ReviewMode
+from courses.learning.questiontypes.base import normalise_newlines
 from lms.accounts.forms import MultiCheckboxField
 
 REVIEW_LABELS = {
@@ -53,12 +54,6 @@ def strip_upper(value: str | None) -> str | None:
 
 def strip_text(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
-
-
-def normalise_newlines(value: str | None) -> str | None:
-    """Browsers send a textarea's lines ending in CRLF; the stored Markdown uses LF, so an
-    unchanged lesson posted back stays the same revision."""
-    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
 def split_codes(text: str | None) -> list[str]:

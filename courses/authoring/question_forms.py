@@ -13,7 +13,7 @@ from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from courses.authoring.forms import normalise_newlines, strip_text, strip_upper
+from courses.authoring.forms import strip_text, strip_upper
 from courses.authoring.services.questions import QuestionInput
 from courses.authoring.services.structure import COMPETENCY_CODE
 from courses.learning.models import Question
@@ -23,6 +23,7 @@ from courses.learning.questiontypes import (
     QuestionType,
     question_type,
 )
+from courses.learning.questiontypes.base import normalise_newlines
 
 LEVEL_LABELS = {1: _l("1 Aware"), 2: _l("2 Trained"), 3: _l("3 Advanced"), 4: _l("4 Expert")}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from courses.learning.services.uploads import store_upload, upload_url
+from courses.learning.services.uploads import store_upload
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
 
@@ -17,7 +17,7 @@ def images(db, create_course, create_user, training_unit):
     urls = {}
     for name, built in (("published", published), ("draft", draft)):
         upload = store_upload(built.course, author.id, "Chart of <clearance>.png", PNG)
-        urls[name] = upload_url(upload)
+        urls[name] = upload.path
     db.session.commit()
     return urls
 

@@ -6,7 +6,6 @@ curricula of their own training unit (`ensure_can_edit_curriculum`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -78,20 +77,6 @@ def ensure_can_edit_curriculum(user: User, curriculum: Curriculum) -> None:
         raise PermissionDenied(
             "Only trainers of the training unit that owns this curriculum can change it."
         )
-
-
-def unpublished_courses(course_ids: Iterable[int]) -> list[Course]:
-    """Those of the courses that are not published (one query)."""
-    ids = set(course_ids)
-    if not ids:
-        return []
-    return list(
-        db.session.scalars(
-            select(Course)
-            .where(Course.id.in_(ids), Course.status != CourseStatus.PUBLISHED.value)
-            .order_by(Course.code)
-        )
-    )
 
 
 def _check(details: CurriculumDetails) -> tuple[str, list[CurriculumEntry]]:

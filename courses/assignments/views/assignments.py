@@ -22,7 +22,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from courses.assignments.forms import (
@@ -40,11 +39,13 @@ from lms.access import allow
 from lms.edge import saving
 from lms.errors import NotFound, ValidationError
 from lms.exports import spreadsheet_safe
-from lms.extensions import db
 from lms.notifications.services import recent_notifications
 from lms.organisation.forms import unit_choices
 from lms.organisation.models import OrgUnit
-from lms.organisation.services import list_positions, subtree_condition, tree_order
+from lms.organisation.services import (
+    list_positions,
+    units_in_subtree,
+)
 from lms.pagination import paginate
 from lms.timeutil import utcnow
 
@@ -59,12 +60,6 @@ REFRESH_SECONDS = 3
 
 def _today():
     return utcnow().date()
-
-
-def _units_in(scope: OrgUnit) -> list[OrgUnit]:
-    return list(
-        db.session.scalars(select(OrgUnit).where(subtree_condition(scope)).order_by(tree_order()))
-    )
 
 
 # --- assigning -------------------------------------------------------------------------------
@@ -82,7 +77,7 @@ def _prepare(form: AssignmentForm, scope: OrgUnit) -> None:
         for c in catalogue.published_courses()
     ]
     form.content.choices = [SelectChoice("", _("Choose…")), *contents]
-    form.unit.choices = unit_choices(_units_in(scope), blank=_("(choose a unit)"))
+    form.unit.choices = unit_choices(units_in_subtree(scope), blank=_("(choose a unit)"))
     form.position.choices = [SelectChoice(0, _("(choose a position)"))] + [
         SelectChoice(p.id, f"{p.title} ({p.code})") for p in list_positions()
     ]
@@ -200,7 +195,7 @@ def _followup_filter(form: FollowupFilterForm, scope: OrgUnit, units: list[OrgUn
 
 def _followup_form() -> tuple[FollowupFilterForm, FollowupFilter]:
     scope = assignments.assignment_scope(current_user)
-    units = _units_in(scope)
+    units = units_in_subtree(scope)
     form = FollowupFilterForm(formdata=request.args)
     form.unit.choices = unit_choices(units, blank=_("All units"))
     form.content.choices = [SelectChoice("", _("All curricula and courses"))]

@@ -8,6 +8,7 @@ from sqlalchemy import DateTime, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.extensions import db
+from lms.markdown import UPLOADS_PREFIX
 from lms.timeutil import utcnow
 
 
@@ -24,3 +25,8 @@ class Upload(db.Model):
     size: Mapped[int] = mapped_column()
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    @property
+    def path(self) -> str:
+        """The path lessons use to show it (`![text](path)`; lms.markdown allows only these)."""
+        return f"{UPLOADS_PREFIX}{self.id}/{self.filename}"

@@ -31,7 +31,6 @@ from courses.learning.questiontypes.base import (
 from courses.learning.questiontypes.registry import (
     DEFAULT_TYPE,
     QUESTION_TYPES,
-    answer_from_form,
     gift_readers,
     question_partial,
     question_type,
@@ -47,7 +46,6 @@ __all__ = [
     "GiftSyntaxError",
     "QuestionType",
     "TypedAnswerType",
-    "answer_from_form",
     "format_number",
     "gift_readers",
     "parse_number",

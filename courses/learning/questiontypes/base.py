@@ -172,5 +172,6 @@ def format_number(value: float) -> str:
 
 
 def normalise_newlines(value: str | None) -> str | None:
-    """Browsers send a textarea's lines ending in CRLF; stored texts use LF."""
+    """Browsers send a textarea's lines ending in CRLF; stored texts use LF, so an unchanged
+    lesson or question posted back stays the same revision."""
     return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value

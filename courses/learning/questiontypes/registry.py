@@ -3,8 +3,7 @@ type by name. A type's module registers its class with `@register`."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from courses.learning.questiontypes.base import QuestionType
 
@@ -46,7 +45,3 @@ def question_partial(name: str, part: str) -> list[str]:
 def gift_readers() -> list[QuestionType]:
     """The types in the order their GIFT readers are asked."""
     return sorted(QUESTION_TYPES.values(), key=lambda kind: kind.gift_order)
-
-
-def answer_from_form(qtype: str, form: Mapping[str, list[str]], field: str) -> Any:
-    return question_type(qtype).read_answer(list(form.get(field, [])))

@@ -89,7 +89,3 @@ def uploads_of(course: Course) -> list[Upload]:
             .order_by(Upload.id.desc())
         )
     )
-
-
-def upload_url(upload: Upload) -> str:
-    return f"/uploads/{upload.id}/{upload.filename}"
