@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar, Protocol
 
@@ -153,17 +154,32 @@ class TypedAnswerType(QuestionType):
         return [match["feedback_html"]] if match and match["feedback_html"] else []
 
 
+_FIRST_THOUSANDS_GROUP = re.compile(r"[+-]?[1-9]\d{0,2}")
+
+
 def parse_number(text: str) -> float | None:
-    """A number typed by an officer: '1500', '1 500', '1,500.5' or '1500,5'."""
+    """A number typed by an officer: '1500', '1 500', '1,500.5' or '1500,5'.
+
+    One comma before three digits separates thousands only where what precedes it can be the
+    first group of thousands ('1,500'); '0,125' and '1500,125' are decimal commas."""
     cleaned = text.strip().replace(" ", "").replace("\u00a0", "")
-    if cleaned.count(",") == 1 and "." not in cleaned and len(cleaned.split(",")[1]) != 3:
-        cleaned = cleaned.replace(",", ".")
+    if cleaned.count(",") == 1 and "." not in cleaned:
+        whole, fraction = cleaned.split(",")
+        if len(fraction) != 3 or not _FIRST_THOUSANDS_GROUP.fullmatch(whole):
+            cleaned = f"{whole}.{fraction}"
     cleaned = cleaned.replace(",", "")
     try:
         value = float(cleaned)
     except ValueError:
         return None
     return value if math.isfinite(value) else None
+
+
+def exact_number(value: float) -> str:
+    """A number as text that reads back as the same number: '42', '0.5', and '1234567.0'
+    where '%g' would round it to '1.23457e+06' (for files, such as GIFT)."""
+    short = f"{value:g}"
+    return short if float(short) == value else repr(value)
 
 
 def format_number(value: float) -> str:

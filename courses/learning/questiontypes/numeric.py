@@ -18,6 +18,7 @@ from courses.learning.questiontypes.base import (
     GiftSyntax,
     GiftSyntaxError,
     TypedAnswerType,
+    exact_number,
     format_number,
     parse_number,
 )
@@ -167,7 +168,7 @@ class Numeric(TypedAnswerType):
             fraction = answer["fraction"]
             weight = "" if fraction == 1.0 else syntax.format_weight(fraction)
             lines.append(
-                f"\t={weight}{answer['value']:g}:{answer['tolerance']:g}"
+                f"\t={weight}{exact_number(answer['value'])}:{exact_number(answer['tolerance'])}"
                 f"{syntax.feedback(answer.get('feedback', ''))}"
             )
         return "#\n" + "\n".join(lines)
