@@ -6,18 +6,14 @@ missing is added and nothing that exists is changed, so a second run adds nothin
 positions go through the organisation services (paths, audit), the named demo accounts through
 `create_user`; the generated officers are bulk-inserted in a few statements. Every demo password
 is hashed once and the hash shared. Functions flush; the CLI commits.
+
+What is loaded lives beside this module: the fixed units, positions and named accounts in
+`lms.demo_organisation`, the generated officers in `lms.demo_roster`.
 """
 
-from __future__ import annotations
-
-import random
-import re
 import time
-import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
@@ -25,309 +21,20 @@ from lms.accounts.models import ROLE_VALUES, User, UserRole
 from lms.accounts.passwords import hash_password, password_problems
 from lms.accounts.services import UserDetails, create_user
 from lms.audit.services import AuditAction, record_audit
+from lms.demo_organisation import (
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORDS,
+    ROOT_CODE,
+    UNITS,
+    password_role,
+    position_specs,
+)
+from lms.demo_roster import RosterEntry, build_roster
 from lms.extensions import db
 from lms.home import home_endpoint_for
 from lms.navigation import NAV_ITEMS
 from lms.organisation.models import JobPosition, OrgUnit, UnitKind
 from lms.organisation.services import UnitDetails, create_unit, save_position
-
-DATA_DIR = Path(__file__).with_name("demo_data")
-NAMES_FILE = DATA_DIR / "names.txt"
-POSITIONS_FILE = DATA_DIR / "positions.txt"
-EMAIL_DOMAIN = "customs.example"
-# Changing the seed renames every generated officer: a database loaded before would then get a
-# second workforce on the next load. Leave it alone.
-SEED = 20_240_611
-ROOT_CODE = "ADM"
-
-
-@dataclass(frozen=True)
-class UnitSpec:
-    code: str
-    name: str
-    kind: str
-    parent_code: str | None
-    headcount: int = 0  # generated officers, for offices, ports and border posts
-
-
-# Parents before children. 12 front-line units; ports and the capital are the biggest.
-UNITS: tuple[UnitSpec, ...] = (
-    UnitSpec(ROOT_CODE, "National Customs Administration", UnitKind.ADMINISTRATION, None),
-    UnitSpec("HQ", "Headquarters Directorate", UnitKind.DIRECTORATE, ROOT_CODE),
-    UnitSpec("NCTC", "National Customs Training Centre", UnitKind.TRAINING_CENTRE, ROOT_CODE),
-    UnitSpec("NOR", "Northern Region", UnitKind.REGION, ROOT_CODE),
-    UnitSpec("CST", "Coastal Region", UnitKind.REGION, ROOT_CODE),
-    UnitSpec("CEN", "Central Region", UnitKind.REGION, ROOT_CODE),
-    UnitSpec("NHB", "Northern Highway Border Post", UnitKind.BORDER_POST, "NOR", 16),
-    UnitSpec("PRB", "Pine Ridge Border Post", UnitKind.BORDER_POST, "NOR", 10),
-    UnitSpec("LFP", "Lakeside Ferry Port", UnitKind.PORT, "NOR", 10),
-    UnitSpec("NGO", "Northgate Customs Office", UnitKind.OFFICE, "NOR", 11),
-    UnitSpec("HGP", "Harbour Gate Port", UnitKind.PORT, "CST", 28),
-    UnitSpec("SBT", "Saltbay Container Terminal", UnitKind.PORT, "CST", 20),
-    UnitSpec("CAC", "Coastal Airport Cargo Office", UnitKind.OFFICE, "CST", 15),
-    UnitSpec("SCB", "Southern Coast Road Border Post", UnitKind.BORDER_POST, "CST", 11),
-    UnitSpec("CRTO", "Coastal Regional Training Office", UnitKind.TRAINING_CENTRE, "CST"),
-    UnitSpec("CCO", "Capital City Customs Office", UnitKind.OFFICE, "CEN", 22),
-    UnitSpec("IAO", "International Airport Customs Office", UnitKind.OFFICE, "CEN", 19),
-    UnitSpec("EDP", "Eastfield Dry Port", UnitKind.PORT, "CEN", 15),
-    UnitSpec("RRB", "Riverside Rail Border Post", UnitKind.BORDER_POST, "CEN", 11),
-)
-
-# Staff outside the front line: strategy and central analysis at headquarters, a senior manager
-# and a risk analyst in each region's office.
-NON_FRONT_LINE_STAFF: dict[str, dict[str, int]] = {
-    "HQ": {"STRAT-MGR": 2, "RISK": 2, "PCA": 1, "VAL": 1},
-    "NOR": {"SNR-MGR": 1, "RISK": 1},
-    "CST": {"SNR-MGR": 1, "RISK": 1},
-    "CEN": {"SNR-MGR": 1, "RISK": 1},
-}
-
-# One password per role, public by design. An account uses the first of its roles listed.
-DEMO_PASSWORDS: dict[str, str] = {
-    "admin": "Keystone-Ledger-19",
-    "hr": "Workforce-Atlas-54",
-    "trainer": "Lesson-Compass-38",
-    "officer": "Harbour-Manifest-71",
-}
-
-
-@dataclass(frozen=True)
-class DemoAccount:
-    email: str
-    full_name: str
-    service_number: str
-    unit_code: str
-    position_code: str | None
-    roles: tuple[str, ...]
-
-    @property
-    def password(self) -> str:
-        return demo_password_for(self.roles)
-
-
-# The named logins, in the order the report lists them.
-DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount("admin@customs.example", "Łukasz Nowak", "CA-100001", "HQ", None, ("admin",)),
-    DemoAccount("hr@customs.example", "Thị Hương Nguyễn", "CA-100002", ROOT_CODE, None, ("hr",)),
-    DemoAccount("hr.coastal@customs.example", "Aïssatou Sow", "CA-100003", "CST", None, ("hr",)),
-    DemoAccount(
-        "trainer@customs.example",
-        "José Álvarez",
-        "CA-100004",
-        "NCTC",
-        "TRAINER",
-        ("officer", "trainer"),
-    ),
-    DemoAccount(
-        "trainer2@customs.example",
-        "Mariana Gonçalves",
-        "CA-100005",
-        "NCTC",
-        "TRAINER",
-        ("officer", "trainer"),
-    ),
-    DemoAccount(
-        "trainer.coastal@customs.example",
-        "Kwame Mensah",
-        "CA-100006",
-        "CRTO",
-        "TRAINER",
-        ("officer", "trainer"),
-    ),
-    DemoAccount(
-        "officer@customs.example",
-        "Ngozi Okonkwo-Adébáyọ̀",
-        "CA-100007",
-        "HGP",
-        "OFF-CLR",
-        ("officer",),
-    ),
-)
-
-
-# ---------------------------------------------------------------------------------------------
-# Pure part: names, emails, the generated roster.
-
-
-@dataclass(frozen=True)
-class NamePool:
-    tradition: str
-    given: tuple[str, ...]
-    family: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class RosterEntry:
-    email: str
-    full_name: str
-    service_number: str
-    unit_code: str
-    position_code: str
-
-
-def password_role(roles: Iterable[str]) -> str:
-    """Which role's demo password an account holding `roles` uses."""
-    held = set(roles)
-    return next(role for role in DEMO_PASSWORDS if role in held)
-
-
-def demo_password_for(roles: Iterable[str]) -> str:
-    """The demo password of an account holding `roles`."""
-    return DEMO_PASSWORDS[password_role(roles)]
-
-
-def parse_name_pools(text: str) -> list[NamePool]:
-    """Read the name list format of demo_data/names.txt."""
-    pools: list[NamePool] = []
-    tradition: str | None = None
-    lists: dict[str, tuple[str, ...]] = {}
-
-    def close() -> None:
-        if tradition is None:
-            return
-        if not lists.get("given") or not lists.get("family"):
-            raise ValueError(f"Names: [{tradition}] needs a given: and a family: line.")
-        pools.append(NamePool(tradition, lists["given"], lists["family"]))
-
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = unicodedata.normalize("NFC", raw.strip())
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            close()
-            tradition, lists = line[1:-1].strip(), {}
-            continue
-        key, _, values = line.partition(":")
-        if tradition is None or key.strip() not in ("given", "family"):
-            raise ValueError(f"Names, line {number}: expected [Tradition], given: or family:.")
-        lists[key.strip()] = tuple(name.strip() for name in values.split(",") if name.strip())
-    close()
-    return pools
-
-
-@dataclass(frozen=True)
-class PositionSpec:
-    code: str
-    title: str
-    description: str
-
-
-@cache
-def position_specs() -> tuple[PositionSpec, ...]:
-    """The job positions of demo_data/positions.txt ("CODE | title | description" lines)."""
-    specs = []
-    for number, line in enumerate(POSITIONS_FILE.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = [field.strip() for field in line.split("|")]
-        if len(fields) != 3 or not all(fields):
-            raise ValueError(f"Positions, line {number}: expected CODE | title | description.")
-        specs.append(PositionSpec(*fields))
-    return tuple(specs)
-
-
-@cache
-def name_pools() -> tuple[NamePool, ...]:
-    return tuple(parse_name_pools(NAMES_FILE.read_text(encoding="utf-8")))
-
-
-# Letters that Unicode decomposition does not reduce to ASCII.
-_ASCII_SPELLINGS = str.maketrans(
-    {
-        "ß": "ss",
-        "ł": "l",
-        "Ł": "L",
-        "đ": "d",
-        "Đ": "D",
-        "ø": "o",
-        "Ø": "O",
-        "æ": "ae",
-        "Æ": "AE",
-        "œ": "oe",
-        "Œ": "OE",
-        "\u0131": "i",  # dotless i (Turkish)
-        "ð": "d",
-        "Ð": "D",
-        "þ": "th",
-        "Þ": "Th",
-    }
-)
-
-
-def ascii_email_part(name: str) -> str:
-    """A name as an email-address part: lower-case ASCII, words joined by hyphens
-    ("Thị Hương" → "thi-huong", "Okonkwo-Adébáyọ̀" → "okonkwo-adebayo")."""
-    decomposed = unicodedata.normalize("NFKD", name.translate(_ASCII_SPELLINGS))
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
-
-
-def claim_email(given: str, family: str, taken: set[str]) -> str:
-    """given.family@customs.example in ASCII, numbered from 2 when already in `taken`; the
-    address returned is added to `taken`."""
-    local = f"{ascii_email_part(given)}.{ascii_email_part(family)}"
-    email, number = f"{local}@{EMAIL_DOMAIN}", 1
-    while email in taken:
-        number += 1
-        email = f"{local}{number}@{EMAIL_DOMAIN}"
-    taken.add(email)
-    return email
-
-
-def positions_for_front_line(kind: str, headcount: int) -> list[str]:
-    """Position codes for a front-line unit of `headcount` officers: one manager, a team lead
-    per eight officers, the specialists the unit's work needs, a few trainees, and the rest
-    clearance and enforcement officers in the proportion of the unit's kind."""
-    codes = ["OFF-MGR"] + ["TEAM-LEAD"] * max(1, headcount // 8)
-    if kind == UnitKind.PORT:
-        codes += ["RISK", "PCA"] + ["VAL"] * (2 if headcount >= 20 else 1)
-    elif kind == UnitKind.OFFICE:
-        codes += ["VAL", "PCA"] + (["RISK"] if headcount >= 18 else [])
-    else:  # border posts: enforcement-heavy, valuation handled inland
-        codes += ["RISK"]
-    codes += ["TRAINEE"] * max(1, headcount // 12)
-    remaining = headcount - len(codes)
-    clearance_share = {UnitKind.PORT: 0.55, UnitKind.OFFICE: 0.7}.get(kind, 0.4)
-    clearance = round(remaining * clearance_share)
-    return codes + ["OFF-CLR"] * clearance + ["OFF-ENF"] * (remaining - clearance)
-
-
-def staffing_plan() -> list[tuple[str, str]]:
-    """(unit code, position code) for every generated officer, in a fixed order."""
-    plan = [
-        (unit_code, position)
-        for unit_code, counts in NON_FRONT_LINE_STAFF.items()
-        for position, count in counts.items()
-        for _ in range(count)
-    ]
-    for spec in UNITS:
-        if spec.headcount:
-            plan += [(spec.code, p) for p in positions_for_front_line(spec.kind, spec.headcount)]
-    return plan
-
-
-def build_roster() -> list[RosterEntry]:
-    """The generated officers: the same names, emails and service numbers on every run."""
-    rng = random.Random(SEED)
-    pools = name_pools()
-    plan = staffing_plan()
-    # Named accounts use CA-1000xx; generated numbers start above them.
-    numbers = rng.sample(range(100_100, 200_000), len(plan))
-    taken = {account.email for account in DEMO_ACCOUNTS}
-    names: set[str] = set()
-    roster: list[RosterEntry] = []
-    for (unit_code, position), number in zip(plan, numbers, strict=True):
-        # Namesakes happen in a real workforce, but rarely: draw again, up to twice, on a repeat.
-        for _ in range(3):
-            pool = rng.choice(pools)
-            given, family = rng.choice(pool.given), rng.choice(pool.family)
-            if f"{given} {family}" not in names:
-                break
-        names.add(f"{given} {family}")
-        email = claim_email(given, family, taken)
-        roster.append(RosterEntry(email, f"{given} {family}", f"CA-{number}", unit_code, position))
-    return roster
-
 
 # ---------------------------------------------------------------------------------------------
 # The summary the CLI prints.

@@ -4,7 +4,7 @@ and CSV / XLSX exports of each.
 
 HR sees its own unit's subtree, an administrator the whole administration; asking for a unit
 outside that scope is a 404. Every page runs a fixed number of queries whatever the number of
-officers (tests/competencies/test_matrix.py counts them).
+officers (tests/competencies/test_matrix_pages.py counts them).
 """
 
 from __future__ import annotations

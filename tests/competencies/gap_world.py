@@ -2,7 +2,8 @@
 regions, a position with required levels, officers, HR scoped to one region, a published
 course whose quiz questions carry a competency, and bulk officers for query counting.
 
-Plain functions, not fixtures: the test modules wrap what they need.
+Plain functions, not fixtures: tests/competencies/conftest.py wraps `build_world` as the
+`world` fixture, and the test modules wrap what else they need.
 """
 
 from __future__ import annotations
@@ -243,3 +244,12 @@ def get_ok(client, url: str) -> str:
 
 
 Builder = Callable[..., Any]
+
+
+def set_level(user: User, code: str, level: int, world: World) -> None:
+    """Give `user` a current level in the competency `code`, committed."""
+    db.session.execute(
+        insert(CurrentLevel),
+        [{"user_id": user.id, "competency_id": world.competencies[code].id, "level": level}],
+    )
+    db.session.commit()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import pytest
 from sqlalchemy import func, select
 
 from competencies.models import Evidence
@@ -18,7 +17,6 @@ from competencies.services.profile import (
     assemble_profile,
 )
 from tests.competencies.gap_world import (
-    build_world,
     counting_queries,
     get_ok,
     publish_course,
@@ -27,12 +25,6 @@ from tests.competencies.gap_world import (
     text_of,
 )
 from tests.conftest import csrf_token_from
-
-
-@pytest.fixture
-def world(db, create_unit, create_user, create_position, root_unit):
-    return build_world(create_unit, create_user, create_position, root_unit)
-
 
 # --- done-when 1: a quiz moves the level, the profile and the matrix show it at once ------------
 

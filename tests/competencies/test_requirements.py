@@ -14,13 +14,8 @@ from competencies.services.requirements import (
 )
 from lms.audit.models import AuditEntry
 from lms.errors import ValidationError
-from tests.competencies.gap_world import REQUIRED, build_world, get_ok, row_of, text_of
+from tests.competencies.gap_world import REQUIRED, get_ok, row_of, text_of
 from tests.conftest import csrf_token_from
-
-
-@pytest.fixture
-def world(db, create_unit, create_user, create_position, root_unit):
-    return build_world(create_unit, create_user, create_position, root_unit)
 
 
 def saved(world) -> dict[str, tuple[int, bool]]:

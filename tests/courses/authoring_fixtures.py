@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import stream_encode_multipart
 
 from courses.authoring.services import authored_courses, publishing, quizzes, structure
 from courses.authoring.services.questions import QuestionInput, save_question
@@ -163,6 +165,22 @@ def submit(
     """POST `data` to `url` with the CSRF token of the page at `page` (default: `url`)."""
     token = token_from(client, page or url)
     return client.post(url, data={**(data or {}), "csrf_token": token}, **options)
+
+
+def upload(client, url: str, name: str, data: bytes, field: str = "file", page: str | None = None):
+    """POST a file. The body is encoded in memory: the test client would spool a large one to
+    a temporary file it never closes (a ResourceWarning, an error under filterwarnings)."""
+    token = token_from(client, page or url)
+    body, length, boundary = stream_encode_multipart(
+        {"csrf_token": token, field: FileStorage(io.BytesIO(data), filename=name)},
+        use_tempfile=False,
+    )
+    return client.post(
+        url,
+        input_stream=body,
+        content_length=length,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
 
 
 def question_form(qtype: str, text: str, **fields: Any) -> dict[str, Any]:

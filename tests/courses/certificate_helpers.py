@@ -1,5 +1,10 @@
-"""Builders for the certificate tests: issuing a request as the job does, and reading what a
-certificate carries (the PDF's text and QR code, the credential's claims)."""
+"""Fixtures and builders for the certificate tests: issuing a request as the job does, and
+reading what a certificate carries (the PDF's text and QR code, the credential's claims).
+
+The certificate test modules take the fixtures with
+`from tests.courses.certificate_helpers import *` (pytest finds them in the module's namespace)
+and the helpers by name.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from collections.abc import Iterable
 
 import jwt
 import pypdf
+import pytest
 import zxingcpp
 from flask import current_app
 from PIL import Image
@@ -18,7 +24,38 @@ from courses.certificates.services.issuing import IssueSettings, issue_requested
 from courses.learning.models import Course
 from lms.extensions import db
 from lms.signing import signing_key
-from tests.courses.assignment_helpers import read_course
+from tests.courses.assignment_helpers import lesson_course, read_course
+
+__all__ = ["centre", "course", "officer", "region", "trainer"]
+
+NAME = "Ngozi Okonkwo-Adébáyọ̀"
+
+
+@pytest.fixture
+def centre(create_unit, root_unit):
+    return create_unit(
+        "NTC", name="National Training Centre", parent=root_unit, kind="training_centre"
+    )
+
+
+@pytest.fixture
+def region(create_unit, root_unit):
+    return create_unit("R-COAST", name="Coastal Region", parent=root_unit, kind="region")
+
+
+@pytest.fixture
+def officer(create_user, region):
+    return create_user("ngozi@customs.example", full_name=NAME, unit=region)
+
+
+@pytest.fixture
+def trainer(create_user, centre):
+    return create_user("trainer@customs.example", roles=("trainer",), unit=centre)
+
+
+@pytest.fixture
+def course(centre):
+    return lesson_course("INT-101", centre, competencies=("P-INT",))
 
 
 def settings() -> IssueSettings:

@@ -23,7 +23,8 @@ from flask import Flask
 
 from config import TestingConfig
 from lms import create_app
-from lms.demo import DEMO_PASSWORDS, load_demo
+from lms.demo import load_demo
+from lms.demo_organisation import DEMO_PASSWORDS
 from lms.extensions import db
 from tests.conftest import csrf_token_from
 

@@ -14,14 +14,9 @@ from lms.accounts.models import User, UserRole
 from lms.accounts.passwords import password_problems
 from lms.accounts.sessions import authenticate
 from lms.audit.models import AuditEntry
-from lms.demo import (
-    DEMO_ACCOUNTS,
-    DEMO_PASSWORDS,
-    ascii_email_part,
-    build_roster,
-    claim_email,
-    load_demo,
-)
+from lms.demo import load_demo
+from lms.demo_organisation import DEMO_ACCOUNTS, DEMO_PASSWORDS
+from lms.demo_roster import ascii_email_part, build_roster, claim_email
 from lms.home import home_endpoint_for
 from lms.organisation.models import JobPosition, OrgUnit
 from lms.organisation.services import UnitDetails, create_unit

@@ -6,9 +6,10 @@ The exports are found, not listed: every GET route of the walk as every role, an
 on those pages to a route that answered with a file. Formula text sits in officers', units',
 positions', courses', curricula's, frameworks' and competencies' names.
 
-Also proving it, export by export: tests/competencies/test_matrix.py (matrix CSV and XLSX),
-tests/courses/test_assignments_followup.py (overdue CSV), tests/competencies/test_framework_csv.py
-(framework CSV, with the importer undoing the quote).
+Also proving it, export by export: tests/competencies/test_matrix_exports.py (matrix CSV and
+XLSX), tests/courses/test_assignments_followup.py (overdue CSV),
+tests/competencies/test_framework_csv_import.py (framework CSV) and
+tests/competencies/test_framework_csv_format.py (the importer undoing the quote).
 """
 
 from __future__ import annotations

