@@ -7,6 +7,8 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("LMS_INSTANCE_PATH", BASE_DIR / "instance"))
+# Production has no default address: a wrong one would be printed on every certificate.
+_PUBLIC_BASE_URL: str | None = os.environ.get("PUBLIC_BASE_URL") or None
 
 
 class ConfigError(RuntimeError):
@@ -55,9 +57,12 @@ class Config:
     # Assignments reaching more officers than this are fanned out by a background job.
     ASSIGNMENT_INLINE_LIMIT = 500
 
-    # The address the public reaches the platform at: printed (as a QR code) on certificates
-    # and used as the id of every credential, so it must be absolute and stable.
-    PUBLIC_BASE_URL = (os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+    # The address the public reaches the platform at: printed (as a QR code) on certificates,
+    # used as the id of every credential and in mails' links, so it must be absolute and stable
+    # (create_app checks it: a scheme and a host; https in production).
+    PUBLIC_BASE_URL: str | None = _PUBLIC_BASE_URL or "http://127.0.0.1:5000"
+    PUBLIC_BASE_URL_HTTPS_REQUIRED = False
+    LOCAL_TRIAL = False
     # The RSA key that signs certificates' credentials (PEM text, or a file holding it). Unset:
     # a key generated on first use in instance/credential-signing-key.pem (not in production).
     CREDENTIAL_SIGNING_KEY: str | None = os.environ.get("CREDENTIAL_SIGNING_KEY") or None
@@ -104,8 +109,17 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     # The demo's passwords are published in the README: never load it into production.
     DEMO_DATA_ALLOWED = False
-    SESSION_COOKIE_SECURE = True
+    # LMS_LOCAL_TRIAL=1: a trial on this machine before the TLS proxy exists, reached on a
+    # loopback address: an http PUBLIC_BASE_URL is allowed and cookies are not Secure. Never on
+    # by default (README, First production trial).
+    LOCAL_TRIAL = os.environ.get("LMS_LOCAL_TRIAL", "") == "1"
+    # Secure cookies travel over https only: signing in over plain http fails (the form's
+    # token rides in the session cookie), except in a local trial.
+    SESSION_COOKIE_SECURE = not LOCAL_TRIAL
+    # Sent on requests that arrived over https (request.is_secure), never on plain http.
     HSTS = True
+    PUBLIC_BASE_URL = _PUBLIC_BASE_URL
+    PUBLIC_BASE_URL_HTTPS_REQUIRED = True  # unless LOCAL_TRIAL, on a loopback address
 
     # Without Redis, workers on other machines would not see the jobs and each web process
     # would count rate limits alone.
@@ -113,8 +127,10 @@ class ProductionConfig(Config):
         "SECRET_KEY": "SECRET_KEY",
         "SQLALCHEMY_DATABASE_URI": "DATABASE_URL",
         "REDIS_URL": "REDIS_URL",
+        "PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
     }
-    # CREDENTIAL_SIGNING_KEY or CREDENTIAL_SIGNING_KEY_FILE (either one): checked by create_app.
+    # CREDENTIAL_SIGNING_KEY or CREDENTIAL_SIGNING_KEY_FILE (either one): checked by create_app,
+    # which also loads it, so a key that cannot be used stops the start, not a later request.
     CREDENTIAL_SIGNING_KEY_REQUIRED = True
 
 

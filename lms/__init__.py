@@ -43,6 +43,13 @@ def create_app(
 
 
 def check_required_settings(app: Flask, config: type[Config]) -> None:
+    """Refuse to start (ConfigError, naming the setting and what is wrong) when a required
+    setting is missing, PUBLIC_BASE_URL is not a usable address, or the configured signing key
+    cannot be used."""
+    from lms.links import base_url_problem
+    from lms.signing import SigningKeyError, load_configured_key
+
+    refusal = f"{config.__name__} refuses to start"
     missing = [env for key, env in config.REQUIRED_SETTINGS.items() if not app.config.get(key)]
     if app.config.get("CREDENTIAL_SIGNING_KEY_REQUIRED") and not (
         app.config.get("CREDENTIAL_SIGNING_KEY") or app.config.get("CREDENTIAL_SIGNING_KEY_FILE")
@@ -50,7 +57,19 @@ def check_required_settings(app: Flask, config: type[Config]) -> None:
         missing.append("CREDENTIAL_SIGNING_KEY (or CREDENTIAL_SIGNING_KEY_FILE)")
     if missing:
         names = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
-        raise ConfigError(f"{config.__name__} refuses to start: set {names} in the environment.")
+        raise ConfigError(f"{refusal}: set {names} in the environment.")
+    problem = base_url_problem(
+        app.config["PUBLIC_BASE_URL"],
+        https_required=bool(app.config.get("PUBLIC_BASE_URL_HTTPS_REQUIRED")),
+        local_trial=bool(app.config.get("LOCAL_TRIAL")),
+    )
+    if problem:
+        raise ConfigError(f"{refusal}: {problem}")
+    app.config["PUBLIC_BASE_URL"] = app.config["PUBLIC_BASE_URL"].rstrip("/")
+    try:
+        load_configured_key(app)
+    except SigningKeyError as error:
+        raise ConfigError(f"{refusal}: {error}") from None
 
 
 def ensure_secret_key(app: Flask) -> None:

@@ -59,6 +59,19 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def handle_csrf_error(error: CSRFError):
+        if app.config.get("SESSION_COOKIE_SECURE") and not request.is_secure:
+            # The browser never sends a Secure cookie back over http, so every form fails
+            # here: say why instead of "reload and try again", which cannot help.
+            return render_error(
+                400,
+                _("Form expired"),
+                _(
+                    "This platform is being reached over plain http, but its cookies require "
+                    "https, so your browser did not send them back and no form can work. "
+                    "Reach it through its https address (the TLS proxy), or, for a trial on "
+                    "this machine before the proxy exists, start it with LMS_LOCAL_TRIAL=1."
+                ),
+            )
         return render_error(
             400,
             _("Form expired"),

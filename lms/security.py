@@ -40,7 +40,10 @@ def register_security_headers(app: Flask) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "same-origin"
-        if app.config.get("HSTS"):
+        # Only on requests that arrived over https (browsers ignore HSTS over plain http, and
+        # promising https on a plain-http listener is wrong). Behind the TLS proxy this needs
+        # the proxy's X-Forwarded-Proto trusted (ProxyFix), which this app does not do yet.
+        if app.config.get("HSTS") and request.is_secure:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         if "Cache-Control" not in response.headers and response.mimetype == "text/html":
             response.headers["Cache-Control"] = "no-store"

@@ -28,6 +28,7 @@ from lms.access import allow_public
 ALGORITHM = "RS256"
 KEY_FILE_NAME = "credential-signing-key.pem"
 GENERATED_KEY_BITS = 2048
+MINIMUM_KEY_BITS = 2048
 _EXTENSION = "credential_signing_key"
 _lock = threading.Lock()
 
@@ -75,9 +76,38 @@ def _load_pem(pem: bytes, where: str) -> rsa.RSAPrivateKey:
         key = serialization.load_pem_private_key(pem, password=None)
     except (ValueError, TypeError) as error:
         raise SigningKeyError(f"{where} is not an unencrypted PEM private key: {error}") from None
-    if not isinstance(key, rsa.RSAPrivateKey) or key.key_size < 2048:
-        raise SigningKeyError(f"{where} must hold an RSA private key of at least 2048 bits.")
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise SigningKeyError(
+            f"{where} is not an RSA private key (credentials are signed with {ALGORITHM})."
+        )
+    if key.key_size < MINIMUM_KEY_BITS:
+        raise SigningKeyError(
+            f"{where} holds an RSA key of {key.key_size} bits: at least {MINIMUM_KEY_BITS} "
+            "are needed."
+        )
     return key
+
+
+def _read_key_file(file_name: str) -> bytes:
+    where = f"CREDENTIAL_SIGNING_KEY_FILE={file_name}"
+    try:
+        with open(file_name, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise SigningKeyError(f"{where}: there is no such file.") from None
+    except PermissionError:
+        raise SigningKeyError(f"{where} is not readable by this user ({_this_user()}).") from None
+    except OSError as error:
+        raise SigningKeyError(f"{where} cannot be read: {error.strerror}.") from None
+
+
+def _this_user() -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError):
+        return f"uid {os.geteuid()}"
 
 
 def _generated_key_pem(instance_path: str) -> bytes:
@@ -112,12 +142,7 @@ def load_signing_key(config: dict[str, Any], instance_path: str) -> SigningKey:
         key = _load_pem(config["CREDENTIAL_SIGNING_KEY"].encode(), "CREDENTIAL_SIGNING_KEY")
     elif config.get("CREDENTIAL_SIGNING_KEY_FILE"):
         file_name = config["CREDENTIAL_SIGNING_KEY_FILE"]
-        try:
-            with open(file_name, "rb") as handle:
-                pem = handle.read()
-        except OSError as error:
-            raise SigningKeyError(f"CREDENTIAL_SIGNING_KEY_FILE: {error}") from None
-        key = _load_pem(pem, f"CREDENTIAL_SIGNING_KEY_FILE ({file_name})")
+        key = _load_pem(_read_key_file(file_name), f"CREDENTIAL_SIGNING_KEY_FILE={file_name}")
     else:
         key = _load_pem(_generated_key_pem(instance_path), KEY_FILE_NAME)
     return SigningKey(key, key_id(key.public_key()))
@@ -134,6 +159,14 @@ def signing_key(app: Flask | None = None) -> SigningKey:
                 key = load_signing_key(app.config, app.instance_path)
                 app.extensions[_EXTENSION] = key
     return key
+
+
+def load_configured_key(app: Flask) -> None:
+    """Load the configured key now (at start), so that a key that cannot be used stops the
+    start, naming what is wrong, instead of a later /.well-known/jwks.json answering 500.
+    Without one, the embedded default's key is still generated on first use."""
+    if app.config.get("CREDENTIAL_SIGNING_KEY") or app.config.get("CREDENTIAL_SIGNING_KEY_FILE"):
+        app.extensions[_EXTENSION] = load_signing_key(app.config, app.instance_path)
 
 
 def public_jwks(app: Flask | None = None) -> dict[str, list[dict[str, str]]]:

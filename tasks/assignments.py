@@ -16,10 +16,15 @@ from courses.assignments.services.assignments import (
     run_fan_out,
     stalled_fan_outs,
 )
-from courses.assignments.services.reminders import create_reminders
+from courses.assignments.services.reminders import (
+    DASHBOARD_ENDPOINT,
+    create_reminders,
+    reminder_mail,
+)
 from lms.extensions import db
 from lms.jobs import send_now
-from lms.mail import Mail, send_mails
+from lms.links import public_url
+from lms.mail import send_mails
 from lms.notifications.services import mark_emailed
 from lms.timeutil import utcnow
 
@@ -93,10 +98,8 @@ def send_assignment_reminders() -> int:
     try:
         reminders = create_reminders(utcnow().date())
         db.session.commit()
-        sent = send_mails(
-            [Mail(r.email, r.subject, f"Dear {r.full_name},\n\n{r.body}") for r in reminders],
-            current_app.config,
-        )
+        dashboard_url = public_url(DASHBOARD_ENDPOINT)
+        sent = send_mails([reminder_mail(r, dashboard_url) for r in reminders], current_app.config)
         mailed = [r.notification_id for r, ok in zip(reminders, sent, strict=True) if ok]
         mark_emailed(mailed)
         db.session.commit()

@@ -8,11 +8,13 @@ import io
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from courses.assignments.models import AssignmentMembership
 from lms.extensions import db
+from lms.notifications.models import Notification
 from lms.timeutil import utcnow
+from tasks.assignments import send_assignment_reminders
 from tests.courses.assignment_helpers import (
     assign,
     complete_course,
@@ -124,3 +126,25 @@ def test_the_follow_up_can_be_narrowed_to_one_unit_or_one_assignment(client, log
     )
     assert len(one) == 2
     assert client.get("/assignments/follow-up?assignment=999").status_code == 404
+
+
+def test_the_reminder_mail_links_to_my_learning_at_the_public_address(app, setting, caplog):
+    people, _ = setting
+    # Mounted under a prefix by the proxy: the link keeps it.
+    app.config["PUBLIC_BASE_URL"] = "https://learning.customs.example/lms"
+    with caplog.at_level("INFO", logger="lms.mail"):
+        assert send_assignment_reminders() == 2  # the two overdue officers
+    [mail] = [
+        record.getMessage()
+        for record in caplog.records
+        if f"to {people['late_south'].email}:" in record.getMessage()
+    ]
+    lines = mail.splitlines()
+    assert "Dear Sami South," in lines
+    assert lines[-2:] == [
+        "Open “My learning” on the learning platform to continue where you left off.",
+        "https://learning.customs.example/lms/my/learning",
+    ]
+    # In the app, the notification links to the page inside it.
+    links = db.session.scalars(select(Notification.link)).all()
+    assert links == ["/my/learning", "/my/learning"]

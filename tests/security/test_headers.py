@@ -1,5 +1,5 @@
 """Security headers on every response: every route as every role (pages, files, exports,
-images, JSON, redirects and error pages), and HSTS in production.
+images, JSON, redirects and error pages), and HSTS in production on https requests only.
 
 tests/lms/test_security.py checks the full header set on a page and an error page (run here
 too); tests/lms/test_config.py that the production app sends HSTS.
@@ -11,8 +11,9 @@ from flask import Flask
 
 from config import ProductionConfig
 from lms import create_app
+from tests.lms.signing_keys import rsa_key_pem
 from tests.lms.test_config import (  # noqa: F401  (run here too)
-    test_production_cookies_are_secure_and_responses_carry_hsts,
+    test_production_cookies_are_secure_and_https_responses_carry_hsts,
 )
 from tests.lms.test_security import (  # noqa: F401  (run here too, with its fixtures)
     admin,
@@ -25,7 +26,8 @@ from tests.security.helpers import ROUTES, browser_as, token_of
 PRODUCTION_SECRETS = {
     "SECRET_KEY": "production-test-secret",
     "REDIS_URL": "redis://127.0.0.1:6399/0",  # never contacted by these requests
-    "CREDENTIAL_SIGNING_KEY_FILE": "/etc/lms/signing-key.pem",  # never read either
+    "CREDENTIAL_SIGNING_KEY": rsa_key_pem(),
+    "PUBLIC_BASE_URL": "https://lms.example",
     "RATELIMIT_ENABLED": False,
 }
 
@@ -100,3 +102,15 @@ def test_production_sends_hsts_on_pages_redirects_and_errors(tmp_path):
         hsts = response.headers.get("Strict-Transport-Security", "")
         assert hsts.startswith("max-age=") and int(hsts.split("=")[1].split(";")[0]) >= 31536000
         assert header_problems(response) == [], url
+
+
+def test_production_sends_no_hsts_over_plain_http(tmp_path):
+    """A plain-http listener (gunicorn reached directly, a trial before the proxy) must not
+    promise https: HSTS follows request.is_secure (a trusted proxy's X-Forwarded-Proto is
+    needed for that behind the proxy)."""
+    browser = production_app(tmp_path).test_client()
+    for url in ("/login", "/healthz", "/no-such-page"):
+        response = browser.get(url, base_url="http://lms.example")
+        response.close()
+        assert "Strict-Transport-Security" not in response.headers, url
+        assert response.headers["X-Frame-Options"] == "DENY"

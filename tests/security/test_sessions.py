@@ -108,3 +108,26 @@ def sign_in_over(browser, base_url: str, email: str):
         headers={"Referer": f"{base_url}/login"},  # checked over HTTPS (WTF_CSRF_SSL_STRICT)
         data={"email": email, "password": PASSWORD, "csrf_token": token},
     )
+
+
+def test_a_form_sent_over_plain_http_to_production_says_its_cookies_need_https(tmp_path):
+    """Before the TLS proxy exists, the browser keeps the Secure session cookie to itself over
+    http, so every form fails its CSRF check: the page says why, not just "try again"."""
+    app = production_app(tmp_path)
+    http = "http://lms.example"
+    page = app.test_client().get("/login", base_url=http)
+    assert session_cookie(page)[COOKIE]["secure"]
+    token = csrf_token_from(page.get_data(as_text=True))
+    form = {"email": "officer@customs.example", "password": PASSWORD, "csrf_token": token}
+    # A new client: what a browser sends back over http, without the Secure cookie.
+    response = app.test_client().post("/login", base_url=http, data=form)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Form expired" in text
+    assert "reached over plain http, but its cookies require https" in text
+    assert "through its https address (the TLS proxy)" in text and "LMS_LOCAL_TRIAL=1" in text
+
+    # Over https the same refusal is the ordinary expired form.
+    response = app.test_client().post("/login", base_url="https://lms.example", data=form)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Form expired" in text
+    assert "cookies require https" not in text and "reload the page" in text

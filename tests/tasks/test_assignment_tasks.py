@@ -194,6 +194,7 @@ def test_the_reminder_job_reminds_each_officer_at_most_once_a_day(
     message = next(m for m in fake_smtp.sent if m["To"] == "soon@customs.example")
     assert "Dear Sara Soon" in message.get_content()
     assert "Course REM-1" in message.get_content()
+    assert f"{app.config['PUBLIC_BASE_URL']}/my/learning" in message.get_content()
 
 
 def test_without_a_mail_server_the_reminder_is_written_to_the_log(

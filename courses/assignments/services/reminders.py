@@ -2,7 +2,7 @@
 and day, whatever how often the job runs (the notifications' unique (user, kind, day)).
 
 `create_reminders` writes the notifications (flush; the caller commits) and returns what to
-mail; the caller mails them after the commit.
+mail; the caller mails them (`reminder_mail`) after the commit.
 """
 
 from __future__ import annotations
@@ -24,11 +24,14 @@ from courses.assignments.services.memberships import officer_condition
 from courses.learning.models import Course
 from lms.accounts.models import User
 from lms.extensions import db
+from lms.links import app_path
+from lms.mail import Mail
 from lms.notifications.services import NewNotification, add_daily_notifications
 
 REMINDER_KIND = "assignment_reminder"
 DUE_WITHIN = timedelta(days=7)
-DASHBOARD_PATH = "/my/learning"
+# The officer's page the reminder speaks of: the notification's link, and the mail's.
+DASHBOARD_ENDPOINT = "learning.my_learning"
 CHUNK = 1000
 
 
@@ -75,6 +78,15 @@ def reminder_text(items: list[DueItem], today: date) -> tuple[str, str]:
     return subject, body
 
 
+def reminder_mail(reminder: Reminder, dashboard_url: str) -> Mail:
+    """The email of a reminder: its text, with the absolute link to the page it speaks of."""
+    return Mail(
+        reminder.email,
+        reminder.subject,
+        f"Dear {reminder.full_name},\n\n{reminder.body}\n{dashboard_url}\n",
+    )
+
+
 def _due_rows(today: date) -> Iterator:
     """(user id, email, name, title, due) of open work due within the window, by officer."""
     return db.session.execute(
@@ -105,6 +117,7 @@ def create_reminders(today: date) -> list[Reminder]:
     today; returns the reminders written now (to mail once committed)."""
     pending: list[tuple[NewNotification, str, str]] = []
     written: list[Reminder] = []
+    dashboard = app_path(DASHBOARD_ENDPOINT)
 
     def flush_pending() -> None:
         added = add_daily_notifications(REMINDER_KIND, today, [entry for entry, _, _ in pending])
@@ -120,7 +133,7 @@ def create_reminders(today: date) -> list[Reminder]:
     for (user_id, email, name), rows in groupby(_due_rows(today), key=lambda row: row[:3]):
         items = [DueItem(title, due) for *_, title, due in rows]
         subject, body = reminder_text(items, today)
-        pending.append((NewNotification(user_id, subject, body, DASHBOARD_PATH), email, name))
+        pending.append((NewNotification(user_id, subject, body, dashboard), email, name))
         if len(pending) >= CHUNK:
             flush_pending()
     if pending:

@@ -45,6 +45,7 @@ from lms.database import insert_ignoring_duplicates
 from lms.events import ask
 from lms.extensions import db
 from lms.jobs import queue_job
+from lms.links import absolute_url
 from lms.signing import SigningKey
 from lms.timeutil import utcnow
 
@@ -78,7 +79,9 @@ def normalise_code(text: str) -> str | None:
 
 
 def verify_url(base_url: str, code: str) -> str:
-    return f"{base_url}/verify/{code}"
+    """The public verify page of a certificate: its QR code and its credential's id. Written out
+    (not built from the route) because issued credentials carry it and must keep meaning it."""
+    return absolute_url(base_url, f"/verify/{code}")
 
 
 # --- requests --------------------------------------------------------------------------------
