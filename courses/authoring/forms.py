@@ -29,7 +29,7 @@ from wtforms.validators import (
 )
 from wtforms.validators import ValidationError as FieldError
 
-from courses.authoring.services.authored_courses import COURSE_CODE
+from courses.authoring.services.authored_courses import COURSE_CODE, VALIDITY_MONTHS_MAX
 from courses.authoring.services.quizzes import QuizSettings
 from courses.authoring.services.structure import COMPETENCY_CODE
 from courses.learning.models import CourseItem
@@ -90,7 +90,7 @@ class CourseForm(FlaskForm):
     )
     validity_months = IntegerField(
         _l("Certificate validity (months)"),
-        validators=[Optional(), NumberRange(min=1, max=240)],
+        validators=[Optional(), NumberRange(min=1, max=VALIDITY_MONTHS_MAX)],
         description=_l("Leave blank when certificates for this course never expire."),
     )
     recertify = BooleanField(

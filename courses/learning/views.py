@@ -132,13 +132,20 @@ def item_page(course_id: int, item_id: int):
     }
     if item.kind == ItemKind.LESSON:
         return render_template("learning/lesson.html", **context)
+    # Every attempt is listed (history); the allowance and best score are this cycle's.
     past = attempts.attempts_of(current_user.id, item.id)
-    graded = [a.score for a in past if a.status == AttemptStatus.GRADED and a.score is not None]
+    allowance = attempts.allowance(current_user.id, item)
+    graded = [
+        a.score
+        for a in past
+        if a.cycle == allowance.cycle and a.status == AttemptStatus.GRADED and a.score is not None
+    ]
     return render_template(
         "learning/quiz.html",
         quiz=item.quiz,
-        allowance=attempts.allowance(current_user.id, item),
+        allowance=allowance,
         past=past,
+        earlier_cycles=any(a.cycle != allowance.cycle for a in past),
         best_score=max(graded) if graded else None,
         now=utcnow(),
         grace=attempts.SUBMIT_GRACE,

@@ -43,6 +43,7 @@ def content_of(course: Course) -> dict:
         "title": course.title,
         "summary": course.summary,
         "validity": course.validity_months,
+        "recertify": course.recertify,
         "modules": [
             {
                 "title": module.title,
@@ -122,6 +123,71 @@ def test_import_then_export_gives_the_same_content(db, training_unit, tmp_path):
                 ) | {"code": again.code[1:]}
             else:
                 assert text == first.read_text(encoding="utf-8"), exported.name
+
+
+def test_validity_and_recertification_survive_import_and_export(db, training_unit, tmp_path):
+    original = json.loads((CATALOGUE / "P-INT-101" / "course.json").read_text(encoding="utf-8"))
+    course = import_course(CATALOGUE / "P-INT-101", training_unit_id=training_unit.id)
+    # The integrity course promises a refresher every two years: its certificates expire and
+    # its holders are sent back to it.
+    assert (course.validity_months, course.recertify) == (24, True)
+    exported = json.loads(
+        (export_course(course, tmp_path / "out") / "course.json").read_text(encoding="utf-8")
+    )
+    for key in ("code", "title", "summary", "validity_months", "recertify"):
+        assert exported[key] == original[key], key
+
+
+def test_a_manifest_without_recertify_imports_a_course_that_is_not_renewed(
+    db, training_unit, tmp_path
+):
+    folder = tmp_path / "P-INT-101"
+    shutil.copytree(CATALOGUE / "P-INT-101", folder)
+    manifest = json.loads((folder / "course.json").read_text(encoding="utf-8"))
+    del manifest["recertify"]
+    (folder / "course.json").write_text(json.dumps(manifest), encoding="utf-8")
+    course = import_course(folder, training_unit_id=training_unit.id)
+    assert (course.validity_months, course.recertify) == (24, False)
+    exported = export_course(course, tmp_path / "out") / "course.json"
+    assert json.loads(exported.read_text(encoding="utf-8"))["recertify"] is False
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        (
+            {"recertify": "yes"},
+            "P-INT-101/course.json: 'recertify' must be true or false.",
+        ),
+        (
+            {"validity_months": None, "recertify": True},
+            "P-INT-101/course.json: 'recertify' needs 'validity_months': certificates that "
+            "never expire are never taken again.",
+        ),
+        (
+            {"validity_months": 0},
+            "P-INT-101/course.json: 'validity_months' must be a whole number from 1 to 240, "
+            "or null.",
+        ),
+        (
+            {"validity_months": "24"},
+            "P-INT-101/course.json: 'validity_months' must be a whole number from 1 to 240, "
+            "or null.",
+        ),
+    ],
+)
+def test_bad_validity_or_recertification_is_refused_naming_the_field(
+    fields, problem, db, training_unit, tmp_path
+):
+    folder = tmp_path / "P-INT-101"
+    shutil.copytree(CATALOGUE / "P-INT-101", folder)
+    manifest = json.loads((folder / "course.json").read_text(encoding="utf-8"))
+    (folder / "course.json").write_text(json.dumps(manifest | fields), encoding="utf-8")
+    with pytest.raises(CourseFileErrors) as refused:
+        import_course(folder, training_unit_id=training_unit.id)
+    assert refused.value.problems == [problem]
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Course.id))) == 0
 
 
 def test_gift_errors_are_reported_by_line_and_nothing_is_imported(db, training_unit, tmp_path):

@@ -19,6 +19,7 @@ from lms.errors import Conflict, PermissionDenied, ValidationError
 from lms.extensions import db
 
 COURSE_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
+VALIDITY_MONTHS_MAX = 240
 
 
 def get_course(course_id: int) -> Course:
@@ -101,8 +102,10 @@ def _clean_course(details: CourseDetails) -> CourseDetails:
         raise ValidationError("A course code is 2 to 32 capital letters, digits or hyphens.")
     if not details.title.strip():
         raise ValidationError("A course needs a title.")
-    if details.validity_months is not None and not 1 <= details.validity_months <= 240:
-        raise ValidationError("A validity period is 1 to 240 months, or none.")
+    if details.validity_months is not None and not (
+        1 <= details.validity_months <= VALIDITY_MONTHS_MAX
+    ):
+        raise ValidationError(f"A validity period is 1 to {VALIDITY_MONTHS_MAX} months, or none.")
     if details.recertify and details.validity_months is None:
         raise ValidationError(
             "Recertification needs a validity period: certificates that never expire are "

@@ -70,6 +70,7 @@ def export_course(course: Course, folder: Path) -> Path:
         "title": course.title,
         "summary": course.summary,
         "validity_months": course.validity_months,
+        "recertify": course.recertify,
         "modules": modules,
     }
     (folder / MANIFEST).write_text(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from courses.authoring.gift import GiftQuestion
+from courses.authoring.services.authored_courses import VALIDITY_MONTHS_MAX
 from courses.authoring.services.questions import QuestionInput, check_question
 from courses.learning.models.questions import DrawMode, ReviewMode
 from lms.errors import ValidationError
@@ -46,7 +47,8 @@ def _is_text_list(value: Any) -> bool:
 
 
 def check_manifest(manifest: dict[str, Any], where: str, problems: list[str]) -> None:
-    """The course's own keys in course.json: code, title, summary, validity, modules."""
+    """The course's own keys in course.json: code, title, summary, validity, recertification,
+    modules. Validity and recertification are checked as the course form checks them."""
     for key in ("code", "title", "modules"):
         if key not in manifest:
             problems.append(f"{where}: missing '{key}'.")
@@ -56,8 +58,19 @@ def check_manifest(manifest: dict[str, Any], where: str, problems: list[str]) ->
     if not isinstance(manifest.get("summary", ""), str):
         problems.append(f"{where}: 'summary' must be a text.")
     validity = manifest.get("validity_months")
-    if validity is not None and not _is_whole(validity):
-        problems.append(f"{where}: 'validity_months' must be a whole number or null.")
+    if validity is not None and not (_is_whole(validity) and 1 <= validity <= VALIDITY_MONTHS_MAX):
+        problems.append(
+            f"{where}: 'validity_months' must be a whole number from 1 to "
+            f"{VALIDITY_MONTHS_MAX}, or null."
+        )
+    recertify = manifest.get("recertify", False)
+    if not isinstance(recertify, bool):
+        problems.append(f"{where}: 'recertify' must be true or false.")
+    elif recertify and validity is None:
+        problems.append(
+            f"{where}: 'recertify' needs 'validity_months': certificates that never expire "
+            "are never taken again."
+        )
     if "modules" in manifest and not isinstance(manifest["modules"], list):
         problems.append(f"{where}: 'modules' must be a list.")
 

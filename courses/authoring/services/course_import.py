@@ -165,6 +165,7 @@ def import_course(folder: Path, *, training_unit_id: int, publish: bool = False)
                     manifest["title"],
                     manifest.get("summary", ""),
                     manifest.get("validity_months"),
+                    manifest.get("recertify", False),
                 ),
                 training_unit_id=training_unit_id,
             )

@@ -2,9 +2,11 @@
 
 A certificate whose validity period has run out is marked expired (once). Where its course says
 so (Course.recertify), the holder must take the course again: their completion of it is
-reopened (completion date and item progress cleared, attempts kept) and the course is assigned
-to them again through the assignment service, one assignment per course and day. Completing it
-again earns a new certificate, in the next cycle (see certificates.request_certificate).
+reopened (completion date and item progress cleared, attempts kept) and moved to the next
+certification cycle (CourseEnrolment.cycle), in which every quiz's allowance starts afresh;
+the course is assigned to them again through the assignment service, one assignment per course
+and day. Completing it again earns a new certificate, in the next cycle (see
+certificates.request_certificate).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from sqlalchemy import delete, select, update
 from courses.assignments.models import Assignment, FanOutStatus, TargetKind
 from courses.assignments.services.memberships import add_memberships, officer_condition
 from courses.certificates.models import Certificate
-from courses.learning.models import Course, CourseEnrolment, ItemProgress
+from courses.learning.models import Attempt, AttemptStatus, Course, CourseEnrolment, ItemProgress
+from courses.learning.services.attempts import EXPIRED
 from lms.accounts.models import User
 from lms.extensions import db
 from lms.timeutil import utcnow
@@ -33,11 +36,24 @@ class ExpiryOutcome:
 
 
 def reopen_course(course_id: int, user_ids: list[int]) -> None:
-    """Make these officers take a course again: its completion and item progress cleared."""
+    """Make these officers take a course again, in their next certification cycle: its
+    completion and item progress cleared, every quiz's attempts counted afresh. Earlier
+    attempts stay as history; one left open is closed with no score (as when time runs out),
+    so it can neither count in the new cycle nor complete an item of it."""
     db.session.execute(
         update(CourseEnrolment)
         .where(CourseEnrolment.course_id == course_id, CourseEnrolment.user_id.in_(user_ids))
-        .values(completed_at=None, last_item_id=None)
+        .values(completed_at=None, last_item_id=None, cycle=CourseEnrolment.cycle + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(Attempt)
+        .where(
+            Attempt.course_id == course_id,
+            Attempt.user_id.in_(user_ids),
+            Attempt.status == AttemptStatus.IN_PROGRESS,
+        )
+        .values(status=EXPIRED, score=0.0, passed=False)
         .execution_options(synchronize_session=False)
     )
     db.session.execute(

@@ -33,7 +33,9 @@ class Attempt(db.Model):
     )
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    number: Mapped[int] = mapped_column(default=1)
+    number: Mapped[int] = mapped_column(default=1)  # across all cycles: history keeps order
+    # The enrolment's certification cycle when it started: the allowance counts one cycle.
+    cycle: Mapped[int] = mapped_column(default=1, server_default="1")
     status: Mapped[str] = mapped_column(String(16), default=AttemptStatus.IN_PROGRESS.value)
     started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     deadline_at: Mapped[datetime | None] = mapped_column(DateTime)

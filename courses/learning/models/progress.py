@@ -26,7 +26,10 @@ class ItemProgress(db.Model):
 
 
 class CourseEnrolment(db.Model):
-    """An officer's place in a course: started, where they left off, completed."""
+    """An officer's place in a course: started, where they left off, completed, and in which
+    certification cycle. Recertification (certificates' expiry job) reopens the course and
+    moves it to the next cycle: quiz attempts are counted per cycle (Attempt.cycle), so each
+    cycle gets a quiz's full allowance while earlier attempts stay as history."""
 
     __tablename__ = "course_enrolments"
 
@@ -40,5 +43,6 @@ class CourseEnrolment(db.Model):
     )
     last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    cycle: Mapped[int] = mapped_column(default=1, server_default="1")
 
     course: Mapped[Course] = relationship()

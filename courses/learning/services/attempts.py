@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
@@ -23,6 +23,7 @@ from courses.learning.models import (
     Attempt,
     AttemptStatus,
     Course,
+    CourseEnrolment,
     CourseItem,
     ItemKind,
     Question,
@@ -31,7 +32,7 @@ from courses.learning.models import (
 from courses.learning.models.questions import DrawMode, Quiz
 from courses.learning.questiontypes import question_type
 from courses.learning.results import QuestionResult
-from courses.learning.services.progress import mark_item_done, note_visit
+from courses.learning.services.progress import current_cycle, mark_item_done, note_visit
 from lms.database import get_or_raise
 from lms.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from lms.events import publish
@@ -105,10 +106,15 @@ def freeze_question(
 
 @dataclass(frozen=True)
 class AttemptAllowance:
-    used: int
+    """An officer's attempts at a quiz in their current certification cycle: a cycle reopened
+    for recertification starts with the full allowance; earlier cycles' attempts are history."""
+
+    used: int  # in this cycle
     allowed: int  # 0: unlimited
     in_progress: Attempt | None
-    passed: bool
+    passed: bool  # in this cycle
+    cycle: int = 1
+    next_number: int = 1  # attempts are numbered across cycles
 
     @property
     def left(self) -> int | None:
@@ -120,7 +126,10 @@ class AttemptAllowance:
 
 
 def allowance(user_id: int, item: CourseItem) -> AttemptAllowance:
-    attempts = attempts_of(user_id, item.id)
+    """What the officer may still do at a quiz, counted in their current cycle."""
+    history = attempts_of(user_id, item.id)
+    cycle = current_cycle(user_id, item.course_id)
+    attempts = [a for a in history if a.cycle == cycle]
     now = utcnow()
     open_attempt = next(
         (
@@ -136,6 +145,8 @@ def allowance(user_id: int, item: CourseItem) -> AttemptAllowance:
         allowed=item.quiz.attempts_allowed,
         in_progress=open_attempt,
         passed=any(a.passed for a in attempts),
+        cycle=cycle,
+        next_number=max((a.number for a in history), default=0) + 1,
     )
 
 
@@ -165,7 +176,8 @@ def start_attempt(user_id: int, item: CourseItem) -> Attempt:
         item_id=item.id,
         course_id=item.course_id,
         user_id=user_id,
-        number=current.used + 1,
+        number=current.next_number,
+        cycle=current.cycle,
         status=AttemptStatus.IN_PROGRESS.value,
         started_at=now,
         deadline_at=now + timedelta(minutes=quiz.time_limit_minutes)
@@ -312,7 +324,10 @@ def review_allowed(attempt: Attempt, allowance_now: AttemptAllowance) -> bool:
     if attempt.review_mode == ReviewMode.AFTER_SUBMIT:
         return True
     if attempt.review_mode == ReviewMode.AFTER_CLOSE:
-        return allowance_now.passed or allowance_now.left == 0
+        # An earlier certification cycle is closed, whatever the current one allows.
+        return (
+            attempt.cycle < allowance_now.cycle or allowance_now.passed or allowance_now.left == 0
+        )
     return False
 
 
@@ -341,16 +356,25 @@ def review_of(attempt: Attempt) -> list[dict[str, Any]]:
 
 
 def best_scores(user_id: int, item_ids: list[int]) -> dict[int, float]:
-    """Each quiz's best graded score for an officer (one query)."""
+    """Each quiz's best graded score for an officer in their current certification cycle
+    (one query)."""
     if not item_ids:
         return {}
     return dict(
         db.session.execute(
             select(Attempt.item_id, func.max(Attempt.score))
+            .outerjoin(
+                CourseEnrolment,
+                and_(
+                    CourseEnrolment.user_id == Attempt.user_id,
+                    CourseEnrolment.course_id == Attempt.course_id,
+                ),
+            )
             .where(
                 Attempt.user_id == user_id,
                 Attempt.item_id.in_(item_ids),
                 Attempt.status == AttemptStatus.GRADED,
+                Attempt.cycle == func.coalesce(CourseEnrolment.cycle, 1),
             )
             .group_by(Attempt.item_id)
         ).all()

@@ -99,6 +99,12 @@ def find_enrolment(user_id: int, course_id: int) -> CourseEnrolment | None:
     return db.session.get(CourseEnrolment, (user_id, course_id))
 
 
+def current_cycle(user_id: int, course_id: int) -> int:
+    """The officer's certification cycle in a course: 1 until recertification reopens it."""
+    row = find_enrolment(user_id, course_id)
+    return row.cycle if row is not None else 1
+
+
 def enrolment(user_id: int, course_id: int) -> CourseEnrolment:
     """The officer's enrolment in a course, created on first visit."""
     row = find_enrolment(user_id, course_id)
