@@ -109,7 +109,8 @@ def register_blueprints(app: Flask) -> None:
 
 def register_features(app: Flask) -> None:
     """The feature packages, each attaching its models, pages and commands. Competencies come
-    first so that their demo data (frameworks) exists before the courses' demo attempts."""
+    first so that their demo data (frameworks) exists before the courses' demo catalogue (an
+    import refuses unknown competency codes) and attempts."""
     import competencies
     import courses
 
