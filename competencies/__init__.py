@@ -8,7 +8,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Attach the competencies feature: models, pages, commands and demo data."""
     from competencies import models  # noqa: F401  (registers the tables)
-    from competencies.cli import competencies_cli
+    from competencies.cli import competencies_cli, frameworks_cli
     from competencies.demo import load_competency_demo
     from competencies.views.frameworks import blueprint as frameworks
     from competencies.views.gap_assignment import blueprint as gap_assignment
@@ -23,4 +23,5 @@ def init_app(app: Flask) -> None:
     for blueprint in (profiles, requirements, matrix):
         app.register_blueprint(blueprint)
     app.cli.add_command(competencies_cli)
+    app.cli.add_command(frameworks_cli)
     app.extensions.setdefault("demo_loaders", []).append(load_competency_demo)

@@ -1,4 +1,5 @@
-"""`flask competencies rebuild|import-framework|export-framework`."""
+"""`flask competencies rebuild|backfill-evidence|import-framework|export-framework` and
+`flask frameworks load-defaults`."""
 
 from __future__ import annotations
 
@@ -8,6 +9,29 @@ from flask.cli import AppGroup
 from lms.extensions import db
 
 competencies_cli = AppGroup("competencies", help="Competency levels and frameworks.")
+frameworks_cli = AppGroup("frameworks", help="Competency frameworks (reference data).")
+
+
+@frameworks_cli.command("load-defaults")
+def load_defaults_command() -> None:
+    """Load the default frameworks and the standard positions' default requirements (safe to
+    run again: it changes nothing the second time)."""
+    from competencies.services.reference_data import load_reference_data
+
+    loaded = load_reference_data()
+    db.session.commit()
+    click.echo(loaded.report())
+
+
+@competencies_cli.command("backfill-evidence")
+def backfill_evidence_command() -> None:
+    """Write the evidence of quiz attempts graded before their competencies existed, then
+    rebuild the current levels (safe to run again)."""
+    from competencies.services.evidence_backfill import backfill_attempt_evidence
+
+    backfilled = backfill_attempt_evidence()
+    db.session.commit()
+    click.echo(backfilled.report())
 
 
 @competencies_cli.command("rebuild")

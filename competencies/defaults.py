@@ -366,3 +366,66 @@ MANAGEMENT = FrameworkFact(
 )
 
 DEFAULT_FRAMEWORKS = (PRINCIPLES, OPERATIONAL, INTEGRITY, MANAGEMENT)
+
+# What every position of the standard profiles requires (level 1 Aware … 4 Expert), and on top of
+# it what each requires, by position code (lms/demo_data/positions.txt lists the standard
+# positions). Reference data: `flask frameworks load-defaults` gives a position that exists by
+# one of these codes and has no requirements yet its profile; HR edits them afterwards.
+COMMON_REQUIREMENTS = {"P-INT": 2, "INT-COC": 2, "P-TRA": 1, "P-CLI": 1, "OPS-BUS": 1}
+POSITION_REQUIREMENTS: dict[str, dict[str, int]] = {
+    "TRAINEE": {"OPS-BUS": 1, "P-PRE": 1},
+    "OFF-CLR": {
+        "OPS-BUS": 2,
+        "OPS-TAR": 2,
+        "OPS-VAL": 2,
+        "OPS-ORI": 2,
+        "P-FAC": 2,
+        "P-PRE": 2,
+        "P-STD": 2,
+        "P-SIM": 1,
+        "P-CLI": 2,
+    },
+    "OFF-ENF": {
+        "OPS-BUS": 2,
+        "OPS-PRO": 2,
+        "OPS-RSK": 2,
+        "P-FAC": 2,
+        "P-MIN": 2,
+        "P-ACC": 2,
+        "P-COP": 1,
+    },
+    "RISK": {"OPS-RSK": 3, "P-MIN": 3, "P-FAC": 3, "P-ICT": 2, "P-COM": 2, "OPS-SCO": 2},
+    "PCA": {"OPS-VAL": 3, "OPS-RSK": 2, "P-COM": 3, "P-MIN": 2, "P-ACC": 2, "INT-AUD": 2},
+    "VAL": {"OPS-VAL": 3, "OPS-TAR": 2, "P-STD": 3, "P-PRE": 3, "P-TRA": 2},
+    "TEAM-LEAD": {"P-MGT": 2, "INT-LEAD": 2, "P-CIM": 2, "OPS-BUS": 2, "P-ACC": 2},
+    "OFF-MGR": {
+        "P-MGT": 3,
+        "INT-LEAD": 3,
+        "MGT-IMP": 2,
+        "MGT-FIN": 2,
+        "P-CIM": 2,
+        "P-CLI": 2,
+        "INT-HRM": 2,
+    },
+    "SNR-MGR": {
+        "P-MGT": 3,
+        "MGT-STR": 2,
+        "MGT-IMP": 3,
+        "MGT-FIN": 3,
+        "MGT-CBM": 2,
+        "INT-LEAD": 3,
+        "P-COP": 2,
+    },
+    "STRAT-MGR": {
+        "P-MGT": 4,
+        "MGT-STR": 3,
+        "MGT-POL": 3,
+        "MGT-ROLE": 3,
+        "MGT-PPC": 3,
+        "MGT-TEC": 2,
+        "MGT-PRJ": 3,
+        "INT-LEAD": 3,
+    },
+    "TRAINER": {"P-CIM": 2, "OPS-BUS": 3, "P-INT": 3, "P-CLI": 2, "MGT-BUS": 2},
+}
+MANDATORY_COMPETENCIES = {"P-INT", "INT-COC"}

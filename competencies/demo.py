@@ -1,5 +1,6 @@
-"""Demo data for competencies: the default frameworks, what each demo position requires, and
-some trainers' on-the-job ratings so the matrix shows a believable spread."""
+"""Demo data for competencies: the reference data (the default frameworks, what each standard
+position requires: competencies/services/reference_data.py), then the demo's own, some
+trainers' on-the-job ratings so the matrix shows a believable spread."""
 
 from __future__ import annotations
 
@@ -10,72 +11,12 @@ from sqlalchemy import select
 
 from competencies.models import Evidence, PositionRequirement
 from competencies.services.evidence import NewEvidence, append_evidence
-from competencies.services.frameworks import competencies_by_code, ensure_default_frameworks
+from competencies.services.frameworks import competencies_by_code
+from competencies.services.reference_data import load_reference_data
 from lms.accounts.models import User, UserRole
 from lms.extensions import db
-from lms.organisation.models import JobPosition
 
 DEMO_SEED = 4026
-
-COMMON = {"P-INT": 2, "INT-COC": 2, "P-TRA": 1, "P-CLI": 1, "OPS-BUS": 1}
-# What each demo position requires, on top of COMMON (level 1 Aware … 4 Expert).
-REQUIREMENTS: dict[str, dict[str, int]] = {
-    "TRAINEE": {"OPS-BUS": 1, "P-PRE": 1},
-    "OFF-CLR": {
-        "OPS-BUS": 2,
-        "OPS-TAR": 2,
-        "OPS-VAL": 2,
-        "OPS-ORI": 2,
-        "P-FAC": 2,
-        "P-PRE": 2,
-        "P-STD": 2,
-        "P-SIM": 1,
-        "P-CLI": 2,
-    },
-    "OFF-ENF": {
-        "OPS-BUS": 2,
-        "OPS-PRO": 2,
-        "OPS-RSK": 2,
-        "P-FAC": 2,
-        "P-MIN": 2,
-        "P-ACC": 2,
-        "P-COP": 1,
-    },
-    "RISK": {"OPS-RSK": 3, "P-MIN": 3, "P-FAC": 3, "P-ICT": 2, "P-COM": 2, "OPS-SCO": 2},
-    "PCA": {"OPS-VAL": 3, "OPS-RSK": 2, "P-COM": 3, "P-MIN": 2, "P-ACC": 2, "INT-AUD": 2},
-    "VAL": {"OPS-VAL": 3, "OPS-TAR": 2, "P-STD": 3, "P-PRE": 3, "P-TRA": 2},
-    "TEAM-LEAD": {"P-MGT": 2, "INT-LEAD": 2, "P-CIM": 2, "OPS-BUS": 2, "P-ACC": 2},
-    "OFF-MGR": {
-        "P-MGT": 3,
-        "INT-LEAD": 3,
-        "MGT-IMP": 2,
-        "MGT-FIN": 2,
-        "P-CIM": 2,
-        "P-CLI": 2,
-        "INT-HRM": 2,
-    },
-    "SNR-MGR": {
-        "P-MGT": 3,
-        "MGT-STR": 2,
-        "MGT-IMP": 3,
-        "MGT-FIN": 3,
-        "MGT-CBM": 2,
-        "INT-LEAD": 3,
-        "P-COP": 2,
-    },
-    "STRAT-MGR": {
-        "P-MGT": 4,
-        "MGT-STR": 3,
-        "MGT-POL": 3,
-        "MGT-ROLE": 3,
-        "MGT-PPC": 3,
-        "MGT-TEC": 2,
-        "MGT-PRJ": 3,
-        "INT-LEAD": 3,
-    },
-    "TRAINER": {"P-CIM": 2, "OPS-BUS": 3, "P-INT": 3, "P-CLI": 2, "MGT-BUS": 2},
-}
-MANDATORY = {"P-INT", "INT-COC"}
 
 
 @dataclass(frozen=True)
@@ -97,36 +38,16 @@ class CompetencyDemoSummary:
 
 
 def load_competency_demo() -> CompetencyDemoSummary:
-    frameworks = ensure_default_frameworks()
+    """The reference data (frameworks, the positions' default requirements), then demo-only
+    data: trainers' ratings of some officers."""
+    loaded = load_reference_data()
     competencies = competencies_by_code()
-    positions = {p.code: p for p in db.session.scalars(select(JobPosition))}
-    existing = set(
-        db.session.execute(
-            select(PositionRequirement.position_id, PositionRequirement.competency_id)
-        ).all()
-    )
-    added = 0
-    for position_code, required in REQUIREMENTS.items():
-        position = positions.get(position_code)
-        if position is None:
-            continue
-        for code, level in {**COMMON, **required}.items():
-            competency = competencies[code]
-            if (position.id, competency.id) not in existing:
-                db.session.add(
-                    PositionRequirement(
-                        position_id=position.id,
-                        competency_id=competency.id,
-                        required_level=level,
-                        mandatory=code in MANDATORY,
-                    )
-                )
-                added += 1
-    db.session.flush()
     ratings = 0
     if db.session.scalar(select(Evidence.id).where(Evidence.source == "manual").limit(1)) is None:
         ratings = _demo_ratings(competencies, random.Random(DEMO_SEED))
-    return CompetencyDemoSummary(len(frameworks), added, ratings)
+    return CompetencyDemoSummary(
+        loaded.frameworks, sum(loaded.requirements_added.values()), ratings
+    )
 
 
 def _demo_ratings(competencies: dict, rng: random.Random) -> int:

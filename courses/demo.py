@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
-from courses.authoring.services.course_import import course_folders, import_course
+from courses.authoring.services.default_catalogue import load_catalogue
 from courses.learning.models import Attempt, Course, CourseItem, ItemKind
 from courses.learning.questiontypes import question_type
 from courses.learning.services import attempts as attempt_service
@@ -19,7 +18,6 @@ from lms.accounts.models import User, UserRole
 from lms.extensions import db
 from lms.organisation.models import OrgUnit, UnitKind
 
-CATALOGUE = Path(__file__).resolve().parent / "catalogue"
 DEMO_SEED = 20261126
 
 
@@ -54,12 +52,7 @@ def load_course_demo() -> CourseDemoSummary:
     owner = _catalogue_owner()
     if owner is None:
         return CourseDemoSummary(0, 0, 0)
-    existing = set(db.session.scalars(select(Course.code)))
-    imported = 0
-    for folder in course_folders(CATALOGUE):
-        if folder.name.upper() not in existing:
-            import_course(folder, training_unit_id=owner.id, publish=True)
-            imported += 1
+    imported = len(load_catalogue(owner.id, publish=True).imported)
     db.session.flush()
     if db.session.scalar(select(Attempt.id).limit(1)) is not None:
         return CourseDemoSummary(imported, 0, 0)

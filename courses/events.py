@@ -44,3 +44,11 @@ class CompetencyAlignments(Lookup):
     framework holds is named by itself)."""
 
     codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UnknownCompetencies(Lookup):
+    """Which of these competency codes no framework holds: the answer is a frozenset of them
+    (empty when every code is known). A course import refuses a course that names one."""
+
+    codes: frozenset[str]

@@ -128,7 +128,8 @@ def register_blueprints(app: Flask) -> None:
 
 def register_features(app: Flask) -> None:
     """The feature packages, each attaching its models, pages and commands. Competencies come
-    first so that their demo data (frameworks) exists before the courses' demo attempts."""
+    first so that their demo data (frameworks) exists before the courses' demo catalogue (an
+    import refuses unknown competency codes) and attempts."""
     import competencies
     import courses
 
@@ -142,10 +143,18 @@ def register_events(app: Flask) -> None:
     run in the publisher's transaction, in this order, and flush, never commit (lms/events.py).
     Each app gets a registry of its own, so building many apps subscribes nothing twice."""
     from competencies.services.evidence import record_attempt_evidence
-    from competencies.services.frameworks import answer_competency_alignments
+    from competencies.services.frameworks import (
+        answer_competency_alignments,
+        answer_unknown_competencies,
+    )
     from courses.assignments.services.memberships import complete_memberships_for, sync_memberships
     from courses.certificates.services.issuing import request_certificates_for
-    from courses.events import AttemptGraded, CompetencyAlignments, CourseCompleted
+    from courses.events import (
+        AttemptGraded,
+        CompetencyAlignments,
+        CourseCompleted,
+        UnknownCompetencies,
+    )
     from lms.events import EXTENSION, EventRegistry, PlacementChanged
 
     events = EventRegistry()
@@ -159,6 +168,8 @@ def register_events(app: Flask) -> None:
     events.subscribe(PlacementChanged, sync_memberships)
     # Lookups (one answerer each). Certificates name the competencies a course evidences.
     events.answer(CompetencyAlignments, answer_competency_alignments)
+    # Course imports refuse a course naming competency codes no framework holds.
+    events.answer(UnknownCompetencies, answer_unknown_competencies)
     app.extensions[EXTENSION] = events
 
 

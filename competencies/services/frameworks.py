@@ -23,7 +23,7 @@ from competencies.models import (
 )
 from competencies.services.levels import rebuild_current_levels
 from courses.certificates.services.credentials import Alignment
-from courses.events import CompetencyAlignments
+from courses.events import CompetencyAlignments, UnknownCompetencies
 from courses.learning.models import Question
 from courses.learning.services.principles import ensure_principles
 from lms.audit.services import AuditAction, record_audit
@@ -64,6 +64,12 @@ def answer_competency_alignments(lookup: CompetencyAlignments) -> list[Alignment
         else Alignment(code, code, "")
         for code in codes
     ]
+
+
+def answer_unknown_competencies(lookup: UnknownCompetencies) -> frozenset[str]:
+    """The course import's UnknownCompetencies lookup (wired in register_events): the codes no
+    framework holds, in one query."""
+    return frozenset(lookup.codes - set(competencies_by_code(set(lookup.codes))))
 
 
 def place_competency(competency: Competency, parent: Competency | None) -> None:

@@ -1,17 +1,36 @@
-"""`flask courses import|export`: courses as folders of Markdown and GIFT files."""
+"""`flask courses import|export`: courses as folders of Markdown and GIFT files;
+`flask catalogue load`: the default catalogue shipped in courses/catalogue."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from courses.authoring.services.course_format import CourseFileErrors
 from lms.extensions import db
 from lms.organisation.models import OrgUnit
 
 courses_cli = AppGroup("courses", help="Courses as files.")
+catalogue_cli = AppGroup("catalogue", help="The default course catalogue (reference data).")
+
+
+def _training_unit_id(unit_code: str) -> int:
+    unit_id = db.session.scalar(select(OrgUnit.id).where(OrgUnit.code == unit_code.upper()))
+    if unit_id is None:
+        raise click.ClickException(f"No unit with code {unit_code}.")
+    return unit_id
+
+
+def _refuse(error: CourseFileErrors) -> NoReturn:
+    """Roll back, list every problem on stderr and stop with the count."""
+    db.session.rollback()
+    for problem in error.problems:
+        click.echo(problem, err=True)
+    raise click.ClickException(f"{len(error.problems)} problem(s); nothing was imported.")
 
 
 @courses_cli.command("import")
@@ -20,29 +39,18 @@ courses_cli = AppGroup("courses", help="Courses as files.")
 @click.option("--publish", is_flag=True, help="Publish the courses once imported.")
 def import_command(path: Path, unit_code: str, publish: bool) -> None:
     """Import a course folder, or every course folder inside PATH (all or nothing)."""
-    from courses.authoring.services.course_format import CourseFileErrors
-    from courses.authoring.services.course_import import course_folders, import_course
+    from courses.authoring.services.course_import import course_folders, import_courses
     from courses.learning.services.principles import ensure_principles
 
-    unit_id = db.session.scalar(select(OrgUnit.id).where(OrgUnit.code == unit_code.upper()))
-    if unit_id is None:
-        raise click.ClickException(f"No unit with code {unit_code}.")
+    unit_id = _training_unit_id(unit_code)
     ensure_principles()
     folders = course_folders(path)
     if not folders:
         raise click.ClickException(f"No course.json in {path} or its sub-folders.")
-    problems: list[str] = []
-    imported = []
-    for folder in folders:
-        try:
-            imported.append(import_course(folder, training_unit_id=unit_id, publish=publish))
-        except CourseFileErrors as error:
-            problems.extend(error.problems)
-    if problems:
-        db.session.rollback()
-        for problem in problems:
-            click.echo(problem, err=True)
-        raise click.ClickException(f"{len(problems)} problem(s); nothing was imported.")
+    try:
+        imported = import_courses(folders, training_unit_id=unit_id, publish=publish)
+    except CourseFileErrors as error:
+        _refuse(error)
     db.session.commit()
     for course in imported:
         click.echo(f"Imported {course.code}: {course.title} ({course.status})")
@@ -61,3 +69,20 @@ def export_command(code: str, path: Path) -> None:
         raise click.ClickException(f"No course with code {code}.")
     folder = export_course(course, path / course.code)
     click.echo(f"Exported {course.code} to {folder}")
+
+
+@catalogue_cli.command("load")
+@click.option("--unit", "unit_code", required=True, help="Code of the owning training unit.")
+@click.option("--publish", is_flag=True, help="Publish the courses once imported.")
+def load_catalogue_command(unit_code: str, publish: bool) -> None:
+    """Import the default catalogue (courses/catalogue); a course whose code exists is skipped.
+    Needs the competency frameworks: run `flask frameworks load-defaults` first."""
+    from courses.authoring.services.default_catalogue import load_catalogue
+
+    unit_id = _training_unit_id(unit_code)
+    try:
+        loaded = load_catalogue(unit_id, publish=publish)
+    except CourseFileErrors as error:
+        _refuse(error)
+    db.session.commit()
+    click.echo(loaded.report())

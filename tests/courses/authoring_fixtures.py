@@ -18,10 +18,10 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import stream_encode_multipart
 
+from competencies.services.frameworks import ensure_default_frameworks
 from courses.authoring.services import authored_courses, publishing, quizzes, structure
 from courses.authoring.services.questions import QuestionInput, save_question
 from courses.learning.models import Course, CourseItem, Question, Upload
-from courses.learning.services.principles import ensure_principles
 from lms.accounts.models import User
 from lms.extensions import db as _db
 from lms.organisation.models import OrgUnit
@@ -70,7 +70,9 @@ class AuthoredCourse:
 
 @pytest.fixture
 def principles(db) -> None:
-    ensure_principles()
+    """The reform principles and the default frameworks: a course import refuses competency
+    codes no framework holds."""
+    ensure_default_frameworks()
     db.session.commit()
 
 

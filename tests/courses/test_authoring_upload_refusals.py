@@ -206,3 +206,22 @@ def test_a_zip_that_is_not_one_course_is_refused(data, message, db, trainer_clie
     assert response.status_code == 400
     assert message in text_of(response)
     assert count_of(Course) == 0
+
+
+def test_a_zip_naming_competencies_no_framework_holds_is_refused_with_each_code(db, trainer_client):
+    manifest = json.loads(MANIFEST)
+    manifest["modules"][0]["competencies"] = ["INT-COC", "NO-SUCH", "ALSO-NONE"]
+    gift = GOOD_GIFT + "\n// [tag:level-1] [tag:competency-NO-SUCH]\nTagged with it? {T}\n"
+    data = make_zip(
+        {
+            "ZIP-1/course.json": json.dumps(manifest),
+            "ZIP-1/01-read-me.md": "Text.",
+            "ZIP-1/questions.gift": gift,
+        }
+    )
+    response = import_zip(trainer_client, data)
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "1 problem; nothing was imported:" in page
+    assert "no framework holds the competency code(s) ALSO-NONE, NO-SUCH;" in page
+    assert count_of(Course) == 0 and count_of(Question) == 0

@@ -10,19 +10,20 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from competencies.services.frameworks import ensure_default_frameworks
 from courses.authoring.gift import parse_gift, write_gift
 from courses.authoring.services.course_export import export_course
 from courses.authoring.services.course_format import CourseFileErrors
 from courses.authoring.services.course_import import course_folders, import_course
-from courses.demo import CATALOGUE
+from courses.authoring.services.default_catalogue import CATALOGUE
 from courses.learning.models import Course, CourseItem, ItemKind, Question
-from courses.learning.services.principles import PRINCIPLES, ensure_principles
+from courses.learning.services.principles import PRINCIPLES
 from lms.organisation.models import OrgUnit
 
 
 @pytest.fixture
 def training_unit(db, root_unit) -> OrgUnit:
-    ensure_principles()
+    ensure_default_frameworks()  # the competencies the catalogue names (and the principles)
     unit = OrgUnit(
         code="NCTC",
         name="National Customs Training Centre",
@@ -237,7 +238,7 @@ def test_every_catalogue_bank_survives_a_gift_round_trip():
         ]
 
 
-def test_catalogue_folder_is_where_the_demo_reads_it():
+def test_catalogue_folder_is_where_the_catalogue_load_reads_it():
     assert Path(CATALOGUE).is_dir() and (Path(CATALOGUE) / "README.md").is_file()
 
 

@@ -30,10 +30,12 @@ from courses.authoring.services.course_format import (
     question_input,
 )
 from courses.authoring.services.questions import save_question
+from courses.events import UnknownCompetencies
 from courses.learning.models import Course, CourseStatus, ItemKind
 from courses.learning.models.questions import ReviewMode
 from courses.learning.services.principles import ensure_principles, principles_by_code
 from lms.errors import DomainError
+from lms.events import ask
 from lms.extensions import db
 
 # A course zip uploaded through the web: its size, its unpacked size and its files are limited.
@@ -133,9 +135,32 @@ def plan_import(folder: Path) -> CoursePlan:
             continue
         for i_index, item in enumerate(module.get("items") or [], start=1):
             _read_item(folder, item, f"{m_where}, item {i_index}", plan, problems)
+    _check_competencies_known(plan, where, problems)
     if problems:
         raise CourseFileErrors(problems)
     return plan
+
+
+def _check_competencies_known(plan: CoursePlan, where: str, problems: list[str]) -> None:
+    """One problem naming every competency code of the modules and banks that no framework
+    holds: a course pointing at them would grade attempts that leave no evidence, and issue
+    certificates aligned to nothing. Competencies answer (courses do not import them)."""
+    modules = plan.manifest.get("modules")
+    codes = {
+        code
+        for module in (modules if isinstance(modules, list) else [])
+        if isinstance(module, dict) and isinstance(module.get("competencies"), list)
+        for code in module["competencies"]
+        if isinstance(code, str)
+    }
+    codes |= {q.competency_code for bank in plan.banks.values() for q in bank if q.competency_code}
+    unknown = ask(UnknownCompetencies(frozenset(codes))) if codes else frozenset()
+    if unknown:
+        problems.append(
+            f"{where}: no framework holds the competency code(s) {', '.join(sorted(unknown))}; "
+            "load the frameworks first (flask frameworks load-defaults, or import the "
+            "framework that defines them)."
+        )
 
 
 def _quiz_settings(entry: dict[str, Any]) -> quizzes.QuizSettings:
@@ -199,6 +224,33 @@ def import_course(folder: Path, *, training_unit_id: int, publish: bool = False)
             raise
         raise CourseFileErrors([f"{folder.name}/{MANIFEST}: {error.message}"]) from None
     return course
+
+
+def import_courses(
+    folders: list[Path], *, training_unit_id: int, publish: bool = False
+) -> list[Course]:
+    """Create a course from each folder, all or nothing: raises CourseFileErrors listing every
+    folder's problems (the caller rolls back what the others wrote). The caller commits."""
+    problems: list[str] = []
+    imported = []
+    for folder in folders:
+        try:
+            imported.append(
+                import_course(folder, training_unit_id=training_unit_id, publish=publish)
+            )
+        except CourseFileErrors as error:
+            problems.extend(error.problems)
+    if problems:
+        raise CourseFileErrors(problems)
+    return imported
+
+
+def course_code_of(folder: Path) -> str:
+    """The code a course folder's manifest gives; raises CourseFileErrors when it gives none."""
+    code = _read_manifest(folder).get("code")
+    if not (isinstance(code, str) and code.strip()):
+        raise CourseFileErrors([f"{folder.name}/{MANIFEST}: 'code' must be a non-empty text."])
+    return code.strip()
 
 
 def course_folders(path: Path) -> list[Path]:
