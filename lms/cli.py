@@ -102,16 +102,23 @@ def create_backup_command(path: Path) -> None:
 @backup_cli.command("restore")
 @click.argument("path", type=click.Path(path_type=Path))
 def restore_backup_command(path: Path) -> None:
-    """Restore the SQLite database from the backup PATH; the current one is kept aside."""
+    """Restore the SQLite database from the backup PATH; the current one is kept aside. The
+    restored database's audit log records the restore: from which file, by which system user."""
     from lms import backups
     from lms.extensions import db
 
     try:
         database = backups.sqlite_database_path(db.engine.url)
         db.engine.dispose()  # this process's pooled connections play no part in the restore
-        click.echo(backups.restore_backup(path, database, backups.code_schema()).report())
+        report = backups.restore_backup(path, database, backups.code_schema())
     except backups.BackupError as error:
         raise click.ClickException(error.message) from error
+    click.echo(report.report())
+    db.session.remove()
+    db.engine.dispose()  # a new connection: the restored file may be a new one (renamed in)
+    backups.record_restore(report, restored_by=backups.operating_system_user())
+    db.session.commit()
+    click.echo("The restore is recorded in the restored database's audit log.")
 
 
 def register_cli(app: Flask) -> None:
