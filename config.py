@@ -6,7 +6,22 @@ import os
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
-INSTANCE_DIR = Path(os.environ.get("LMS_INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def instance_folder() -> Path | None:
+    """Where the instance's files live (SQLite database, generated keys, the file broker,
+    beat's schedule): LMS_INSTANCE_PATH; else, in a source checkout (bin/run, bin/test, an
+    editable install), the checkout's instance/. An installed platform has no folder of its own
+    to write in (its code sits in site-packages, which must stay as pip left it), so there it
+    is None and create_app refuses to start until LMS_INSTANCE_PATH names one."""
+    if os.environ.get("LMS_INSTANCE_PATH"):
+        return Path(os.environ["LMS_INSTANCE_PATH"]).resolve()
+    if (BASE_DIR / "pyproject.toml").is_file():
+        return BASE_DIR / "instance"
+    return None
+
+
+INSTANCE_DIR = instance_folder()
 # Production has no default address: a wrong one would be printed on every certificate.
 _PUBLIC_BASE_URL: str | None = os.environ.get("PUBLIC_BASE_URL") or None
 
@@ -20,7 +35,7 @@ class Config:
     SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     REDIS_URL: str | None = os.environ.get("REDIS_URL") or None
-    INSTANCE_PATH = str(INSTANCE_DIR)
+    INSTANCE_PATH: str | None = str(INSTANCE_DIR) if INSTANCE_DIR else None
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -91,7 +106,7 @@ class DevelopmentConfig(Config):
     # Without SECRET_KEY, create_app keeps a random key in instance/secret_key.
     SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name)
     SQLALCHEMY_DATABASE_URI = Config.SQLALCHEMY_DATABASE_URI or (
-        f"sqlite:///{INSTANCE_DIR / 'lms.sqlite3'}"
+        f"sqlite:///{INSTANCE_DIR / 'lms.sqlite3'}" if INSTANCE_DIR else None
     )
 
 

@@ -9,9 +9,11 @@ from typing import Any
 
 from flask import Flask
 
-from config import BASE_DIR, Config, ConfigError, config_from_environment
+import migrations
+from config import Config, ConfigError, config_from_environment
 
-MIGRATIONS_DIR = str(BASE_DIR / "migrations")
+# Alembic's scripts, found through their package: beside the code wherever it is installed.
+MIGRATIONS_DIR = os.path.dirname(migrations.__file__)
 
 
 def create_app(
@@ -20,6 +22,11 @@ def create_app(
     """Build the application. Nothing here touches the schema: migrations are a deploy step."""
     config = config or config_from_environment()
     instance_path = (overrides or {}).get("INSTANCE_PATH", config.INSTANCE_PATH)
+    if not instance_path:
+        raise ConfigError(
+            f"{config.__name__} refuses to start: set LMS_INSTANCE_PATH in the environment to "
+            "the folder where this installation keeps its files (for example /var/lib/lms)."
+        )
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=False)
     app.config.from_object(config)
     if overrides:

@@ -17,6 +17,7 @@ functions refuse it.
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
 import sqlite3
 import time
@@ -88,6 +89,7 @@ class BackupReport:
 
 @dataclass(frozen=True)
 class RestoreReport:
+    backup: Path
     database: Path
     previous: Path | None
     facts: DatabaseFacts
@@ -197,7 +199,39 @@ def restore_backup(backup: Path, database: Path, schema: Schema) -> RestoreRepor
             previous = _install_new_database(staged, database, stamp)
     finally:
         _remove_with_journals(staged)
-    return RestoreReport(database, previous, facts, time.perf_counter() - started)
+    return RestoreReport(backup, database, previous, facts, time.perf_counter() - started)
+
+
+def record_restore(report: RestoreReport, *, restored_by: str) -> None:
+    """Write the restore into the audit log of the database it restored (flushed; the caller
+    commits). The log was rolled back with everything else, so without this entry nothing
+    would say that the records after the backup's moment were undone, by whom, from which file.
+    """
+    from lms.audit.services import AuditAction, record_audit
+
+    record_audit(
+        AuditAction.DATABASE_RESTORED,
+        actor_id=None,
+        target_type="database",
+        summary=f"Database restored from {report.backup} by {restored_by}.",
+        after={
+            "backup": str(report.backup),
+            "restored_by": restored_by,
+            "previous_kept_as": str(report.previous) if report.previous else None,
+            "schema_revision": sorted(report.facts.revisions),
+        },
+    )
+
+
+def operating_system_user() -> str:
+    """Who runs this process: the account of its effective user id, and the account that
+    called sudo, when it did (the name root alone says little)."""
+    try:
+        name = pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        name = f"uid {os.geteuid()}"
+    invoker = os.environ.get("SUDO_USER")
+    return f"{name} (sudo by {invoker})" if invoker and invoker != name else name
 
 
 def inspect_copy(path: Path, shown_as: Path | None = None) -> DatabaseFacts:

@@ -1,4 +1,5 @@
-"""Command-line commands: `flask demo load`, `flask users create-admin`, `flask backup …`."""
+"""Command-line commands: `lms demo load`, `lms users create-admin`, `lms backup …`, and `lms`
+itself (`main`), the installed entry point. From a checkout, `flask --app wsgi …` is the same."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, FlaskGroup
 
 demo_cli = AppGroup("demo", help="Demo data.")
 users_cli = AppGroup("users", help="Accounts.")
@@ -101,19 +102,41 @@ def create_backup_command(path: Path) -> None:
 @backup_cli.command("restore")
 @click.argument("path", type=click.Path(path_type=Path))
 def restore_backup_command(path: Path) -> None:
-    """Restore the SQLite database from the backup PATH; the current one is kept aside."""
+    """Restore the SQLite database from the backup PATH; the current one is kept aside. The
+    restored database's audit log records the restore: from which file, by which system user."""
     from lms import backups
     from lms.extensions import db
 
     try:
         database = backups.sqlite_database_path(db.engine.url)
         db.engine.dispose()  # this process's pooled connections play no part in the restore
-        click.echo(backups.restore_backup(path, database, backups.code_schema()).report())
+        report = backups.restore_backup(path, database, backups.code_schema())
     except backups.BackupError as error:
         raise click.ClickException(error.message) from error
+    click.echo(report.report())
+    db.session.remove()
+    db.engine.dispose()  # a new connection: the restored file may be a new one (renamed in)
+    backups.record_restore(report, restored_by=backups.operating_system_user())
+    db.session.commit()
+    click.echo("The restore is recorded in the restored database's audit log.")
 
 
 def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(backup_cli)
+
+
+def main() -> None:
+    """`lms …`: Flask's command line with the app factory, so it works from any folder (no
+    FLASK_APP, no wsgi.py in the current one). A .env file in that folder is not read: the
+    settings come from the environment only, as config.py says."""
+    from lms import create_app
+
+    cli = FlaskGroup(
+        name="lms",
+        help="The customs learning platform: migrations, accounts, data, backups, servers.",
+        create_app=create_app,
+        load_dotenv=False,
+    )
+    cli.main(prog_name="lms")

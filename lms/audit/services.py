@@ -35,6 +35,7 @@ class AuditAction:
     COMPETENCY_CREATED = "competency.created"
     COMPETENCY_UPDATED = "competency.updated"
     CERTIFICATE_REVOKED = "certificate.revoked"
+    DATABASE_RESTORED = "database.restored"
 
 
 def record_audit(

@@ -9,12 +9,14 @@ with a message and changes nothing.
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import flask_migrate
@@ -26,11 +28,14 @@ from lms import create_app
 from lms.demo import load_demo
 from lms.demo_organisation import DEMO_PASSWORDS
 from lms.extensions import db
+from lms.timeutil import utcnow
 from tests.conftest import csrf_token_from
 
 DATABASE_NAME = "lms.sqlite3"
 WRITER_TABLE = "login_failures"
 WRITER_KEY = "backup-test-writer"
+# A restore adds its own entry to the restored audit log (test_a_restore_is_audited...).
+AUDIT_TABLE = "audit_entries"
 
 
 def instance_app(folder: Path) -> Flask:
@@ -180,9 +185,10 @@ def test_a_backup_taken_during_writes_restores_every_record_into_a_fresh_instanc
     differing = [
         table
         for table in live_tables
-        if table != WRITER_TABLE and restored_tables[table] != live_tables[table]
+        if table not in (WRITER_TABLE, AUDIT_TABLE) and restored_tables[table] != live_tables[table]
     ]
     assert differing == []
+    assert restored_tables[AUDIT_TABLE][0] == live_tables[AUDIT_TABLE][0] + 1
     for table in ("users", "attempts", "evidence", "current_levels", "course_enrolments"):
         assert restored_tables[table][0] > 0, table
 
@@ -253,11 +259,56 @@ def test_restoring_over_a_live_database_keeps_the_previous_one_aside(live, tmp_p
             platform.execute("SELECT count(*) FROM evidence").fetchone()[0]
             == expected["evidence"][0]
         )
-    assert snapshot(database) == expected
+    assert without_audit_log(snapshot(database)) == without_audit_log(expected)
     (previous,) = live.glob(f"{DATABASE_NAME}.before-restore-*")
     assert f"kept as {previous}" in output
     assert snapshot(previous) == mistaken
     assert oct(previous.stat().st_mode & 0o777) == "0o600"
+
+
+def without_audit_log(tables: dict[str, tuple[int, str]]) -> dict[str, tuple[int, str]]:
+    return {table: digest for table, digest in tables.items() if table != AUDIT_TABLE}
+
+
+def audit_rows(database: Path) -> list[tuple[str, str, str]]:
+    with closing(sqlite3.connect(database)) as connection:
+        return connection.execute(
+            "SELECT action, summary, after FROM audit_entries ORDER BY id"
+        ).fetchall()
+
+
+def test_a_restore_is_recorded_in_the_restored_audit_log(live, tmp_path, monkeypatch):
+    """The audit log goes back with everything else; the restore itself is written after it:
+    which file, which system user, where the database it replaced was kept, and when."""
+    database = live / DATABASE_NAME
+    backup = tmp_path / "monday.sqlite3"
+    assert run_cli(live, "backup", "create", str(backup))[0] == 0
+    in_backup = audit_rows(database)
+    with closing(sqlite3.connect(database, isolation_level=None)) as platform:
+        platform.execute(
+            "INSERT INTO audit_entries (at, action, target_type, summary) "
+            "VALUES ('2030-01-01 00:00:00', 'role.granted', 'user', 'after the backup')"
+        )
+    monkeypatch.setenv("SUDO_USER", "night-operator")
+
+    started = utcnow()
+    code, output = run_cli(live, "backup", "restore", str(backup))
+    assert code == 0, output
+    assert "recorded in the restored database's audit log" in output
+
+    rows = audit_rows(database)
+    assert rows[:-1] == in_backup  # the entry written after the backup is gone with the rest
+    action, summary, after = rows[-1]
+    assert action == "database.restored"
+    assert summary.startswith(f"Database restored from {backup.resolve()} by ")
+    assert "(sudo by night-operator)" in summary
+    (previous,) = live.glob(f"{DATABASE_NAME}.before-restore-*")
+    recorded = json.loads(after)
+    assert recorded["backup"] == str(backup.resolve())
+    assert recorded["previous_kept_as"] == str(previous)
+    with closing(sqlite3.connect(database)) as connection:
+        (at,) = connection.execute("SELECT max(at) FROM audit_entries").fetchone()
+    assert started <= datetime.fromisoformat(at) <= utcnow()
 
 
 def test_a_damaged_database_is_moved_aside_and_replaced(live, tmp_path):
@@ -271,7 +322,7 @@ def test_a_damaged_database_is_moved_aside_and_replaced(live, tmp_path):
     code, output = run_cli(live, "backup", "restore", str(backup))
 
     assert code == 0, output
-    assert snapshot(database) == expected
+    assert without_audit_log(snapshot(database)) == without_audit_log(expected)
     (previous,) = live.glob(f"{DATABASE_NAME}.before-restore-*")
     assert previous.read_bytes() == damaged
     with closing(sqlite3.connect(database)) as connection:
