@@ -29,7 +29,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from courses.certificates.models import Certificate, CertificateState
 from courses.certificates.services import register
-from courses.certificates.services.credentials import credential_of
+from courses.certificates.services.credentials import CONTEXT, credential_of, issuer_profile
 from lms.access import allow, allow_public
 from lms.edge import saving
 from lms.extensions import limiter
@@ -138,6 +138,19 @@ def credential_json(code: str):
         return _not_found(code)
     body = json.dumps(credential_of(certificate.credential), indent=2, ensure_ascii=False)
     return _credential_file(certificate, body, "application/json", "json")
+
+
+@blueprint.route("/issuer")
+@allow_public
+@verify_limit
+def issuer():
+    """The issuer's profile, where every credential's `issuer.id` points."""
+    config = current_app.config
+    profile = issuer_profile(config["PUBLIC_BASE_URL"], config["CREDENTIAL_ISSUER_NAME"])
+    body = json.dumps({"@context": list(CONTEXT), **profile}, indent=2, ensure_ascii=False)
+    response = Response(body, mimetype="application/json")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 # --- who holds which -------------------------------------------------------------------------

@@ -49,6 +49,7 @@ TABLE = RouteTable(
         ("GET", "/verify/<code>/credential.jwt"): ("/verify/{code}/credential.jwt", EVERYONE),
         ("GET", "/verify/<code>/credential.json"): ("/verify/{code}/credential.json", EVERYONE),
         ("GET", "/.well-known/jwks.json"): ("/.well-known/jwks.json", EVERYONE),
+        ("GET", "/issuer"): ("/issuer", EVERYONE),
         # A credential's alignment points here (the module's competency).
         ("GET", "/competencies/<code>"): ("/competencies/P-INT", EVERYONE),
         ("GET", "/certificates"): ("/certificates", statuses(302, 403, 200, 200, 200)),
@@ -68,6 +69,7 @@ TABLE = RouteTable(
         "certificates.credential_jwt": PUBLIC,
         "certificates.credential_json": PUBLIC,
         "keys.jwks": PUBLIC,
+        "certificates.issuer": PUBLIC,
         "competency_pages.show": PUBLIC,
         "certificates.holders": VIEWERS,
         "certificates.revoke": ADMIN,

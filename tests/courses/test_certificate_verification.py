@@ -46,7 +46,7 @@ def test_the_credential_is_an_open_badge_that_verifies_against_the_published_jwk
     claims = verify_with_jwks(token, jwks)
     verify_url = f"http://127.0.0.1:5000/verify/{certificate.code}"
     assert claims["jti"] == verify_url
-    assert claims["iss"] == "http://127.0.0.1:5000"
+    assert claims["iss"] == "http://127.0.0.1:5000/issuer"
     assert "exp" not in claims  # the course never expires
     vc = claims["vc"]
     assert vc["@context"] == [
@@ -56,6 +56,9 @@ def test_the_credential_is_an_open_badge_that_verifies_against_the_published_jwk
     assert vc["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert vc["id"] == verify_url
     assert vc["issuer"]["type"] == ["Profile"]
+    profile = client.get("/issuer").get_json()  # the issuer's id answers with its profile
+    assert profile["id"] == vc["issuer"]["id"] == claims["iss"]
+    assert profile["name"] == vc["issuer"]["name"]
     assert claims["sub"] == vc["credentialSubject"]["id"]
     subject = vc["credentialSubject"]
     assert subject["type"] == ["AchievementSubject"]

@@ -14,6 +14,7 @@ from typing import Any
 
 import jwt
 
+from lms.links import absolute_url
 from lms.signing import SigningKey
 
 CONTEXT = [
@@ -64,7 +65,17 @@ def _urn(base_url: str, name: str) -> str:
 
 
 def competency_url(base_url: str, code: str) -> str:
-    return f"{base_url}/competencies/{code}"
+    return absolute_url(base_url, f"/competencies/{code}")
+
+
+def issuer_url(base_url: str) -> str:
+    """The issuer's id: a public page that answers with its profile (`issuer_profile`)."""
+    return absolute_url(base_url, "/issuer")
+
+
+def issuer_profile(base_url: str, issuer_name: str) -> dict[str, Any]:
+    """The issuer's Open Badges Profile, as its id answers it and as credentials name it."""
+    return {"id": issuer_url(base_url), "type": ["Profile"], "name": issuer_name}
 
 
 def build_credential(facts: CredentialFacts) -> dict[str, Any]:
@@ -92,7 +103,7 @@ def build_credential(facts: CredentialFacts) -> dict[str, Any]:
         "id": facts.verify_url,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": facts.title,
-        "issuer": {"id": facts.base_url, "type": ["Profile"], "name": facts.issuer_name},
+        "issuer": issuer_profile(facts.base_url, facts.issuer_name),
         "validFrom": _iso(facts.valid_from),
         "credentialSubject": {
             "id": _urn(facts.base_url, f"officers/{facts.holder_key}"),
