@@ -13,10 +13,12 @@ import pytest
 from werkzeug.datastructures import MultiDict
 from wtforms import Form
 
+from courses.authoring.gift import SYNTAX
 from courses.learning.questiontypes import (
     QUESTION_TYPES,
     Data,
     GiftSyntax,
+    GiftSyntaxError,
     QuestionType,
     format_number,
     gift_readers,
@@ -175,6 +177,18 @@ def test_a_registered_type_takes_its_place_and_leaves_when_unregistered():
         question_type("scratch")
     unregister("scratch")  # an unknown name is no error
     assert list(QUESTION_TYPES) == before
+
+
+def test_a_gift_syntax_error_reads_as_its_message():
+    error = GiftSyntaxError("The range 3..1 is reversed.", 2)
+    assert str(error) == error.message == "The range 3..1 is reversed."
+    assert error.line_offset == 2
+    assert GiftSyntaxError("No answer.").line_offset == 0
+
+
+@pytest.mark.parametrize("body", ["=A\n=B", "=A\n~B", "~A\n=B"])
+def test_multiple_response_reads_only_lists_of_tilde_answers(body):
+    assert question_type("multiple_response").read_gift(body, SYNTAX) is None
 
 
 def test_a_type_without_form_fields_adds_nothing_to_the_form():
@@ -407,6 +421,9 @@ def test_the_form_shows_the_best_numeric_answer():
         "numeric_feedback": "",
     }
     assert question_type("numeric").form_values({}) == {}
+    # An answer without a weight is not taken for the one worth 100%.
+    unweighted = {"answers": [{"value": 3.0}, {"value": 5.0, "fraction": 1.0}]}
+    assert question_type("numeric").form_values(unweighted)["numeric_answer"] == "5"
 
 
 def test_a_numeric_answer_saved_unchanged_through_the_form_stays_the_same():
@@ -443,6 +460,13 @@ def test_short_text_stores_each_accepted_line_once():
     assert stored("short_text", {}) == {"answers": []}
 
 
+def test_short_text_answers_are_counted_with_line_feeds_not_crlf():
+    # 1000 lines of 5 characters: 5000 once the browser's CRLF is a line feed.
+    pasted = "abcd\r\n" * 1000
+    assert errors(posted("short_text", {"accepted_answers": pasted})) == {}
+    assert len(stored("short_text", {"accepted_answers": pasted})["answers"]) == 1
+
+
 def test_short_text_answers_are_at_most_5000_characters():
     assert errors(posted("short_text", {"accepted_answers": "x" * 5000})) == {}
     assert "accepted_answers" in errors(posted("short_text", {"accepted_answers": "x" * 5001}))
@@ -461,6 +485,8 @@ def test_the_form_shows_the_answers_that_score_one_per_line():
         "accepted_answers": "HS code\nHS\nHarmonized System"
     }
     assert question_type("short_text").form_values({}) == {"accepted_answers": ""}
+    untexted = {"answers": [{"fraction": 1.0}, {"text": "HS"}]}
+    assert question_type("short_text").form_values(untexted) == {"accepted_answers": "\nHS"}
 
 
 def test_short_text_saved_unchanged_through_the_form_stays_the_same():
@@ -488,6 +514,10 @@ def test_the_form_says_when_it_drops_partial_credit_or_feedback(answer, drops):
     assert question_type("short_text").form_drops_details(data) is drops
 
 
+def test_short_text_without_answers_drops_nothing():
+    assert question_type("short_text").form_drops_details({}) is False
+
+
 # --- true or false --------------------------------------------------------------------------
 
 
@@ -507,7 +537,7 @@ def test_true_false_offers_the_key_and_two_feedbacks():
 
 @pytest.mark.parametrize(("key", "answer"), [("true", True), ("false", False)])
 def test_true_false_stores_the_key_and_feedback(key, answer):
-    values = {"tf_answer": key, "tf_feedback_right": " Yes ", "tf_feedback_wrong": "No"}
+    values = {"tf_answer": key, "tf_feedback_right": " Yes ", "tf_feedback_wrong": "  No "}
     assert stored("true_false", values) == {
         "answer": answer,
         "feedback_right": "Yes",
@@ -561,11 +591,11 @@ SAMPLES = {
     },
     "multiple_response": {
         "choices": [
-            {"id": "c1", "text": "A", "fraction": -1.0},
-            {"id": "c2", "text": "B", "fraction": 0.5},
-            {"id": "c3", "text": "C", "fraction": 0.0},
+            {"id": "c1", "text": "A", "fraction": 0.5},
+            {"id": "c2", "text": "B", "fraction": 0.0},
+            {"id": "c3", "text": "C", "fraction": -0.5},
             {"id": "c4", "text": "D", "fraction": 0.5},
-            {"id": "c5", "text": "E", "fraction": -0.5},
+            {"id": "c5", "text": "E", "fraction": -1.0},
         ]
     },
     "true_false": {"answer": False},
@@ -605,10 +635,10 @@ def test_multiple_response_samples():
     frozen = kind.freeze(SAMPLES["multiple_response"], random.Random(1), False)
     rng = random.Random(1)
     right = kind.sample_answer(frozen, True, rng)
-    assert ids_of(frozen, right) == ["c2", "c4"]
-    # One right choice and one penalised: less than the right choice alone.
+    assert ids_of(frozen, right) == ["c1", "c4"]
+    # The first right choice and the first penalised one (not one worth nothing).
     wrong = kind.sample_answer(frozen, False, rng)
-    assert ids_of(frozen, wrong) == ["c2", "c1"]
+    assert ids_of(frozen, wrong) == ["c1", "c3"]
     assert kind.grade(frozen, wrong) == 0.0
 
 
