@@ -191,6 +191,12 @@ def test_multiple_response_reads_only_lists_of_tilde_answers(body):
     assert question_type("multiple_response").read_gift(body, SYNTAX) is None
 
 
+def test_a_list_of_answers_without_any_is_refused():
+    with pytest.raises(GiftSyntaxError) as refused:
+        SYNTAX.answer_entries("")
+    assert refused.value.message == "No answers found: start each answer with '=' or '~'."
+
+
 def test_a_type_without_form_fields_adds_nothing_to_the_form():
     scratch = Scratch()
     assert scratch.form_fields() == {}
