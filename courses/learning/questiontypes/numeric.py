@@ -104,7 +104,7 @@ class Numeric(TypedAnswerType):
 
     def sample_answer(self, frozen: Data, right: bool, rng: random.Random) -> list[str]:
         value = frozen["answers"][0]["value"]
-        return [f"{value if right else value * 1.5 + 7:g}"]
+        return [exact_number(value if right else value * 1.5 + 7)]
 
     # --- authoring: one answer with its tolerance ----------------------------------------------
 
