@@ -183,8 +183,9 @@ def exact_number(value: float) -> str:
 
 
 def format_number(value: float) -> str:
-    """A stored number as a form shows it: at most four decimals, and every digit of a large
-    number ('1234567', where '%g' would show '1.23457e+06' and saving would store 1234570)."""
+    """A stored number as a form and the review show it: at most four decimals, and every digit
+    of a large number ('1234567', where '%g' would show '1.23457e+06' and saving would store
+    1234570)."""
     return f"{round(value, 4):.15g}"
 
 

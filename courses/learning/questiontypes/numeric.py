@@ -92,9 +92,9 @@ class Numeric(TypedAnswerType):
             (
                 str(
                     escape(
-                        f"{a['value']:g} ± {a['tolerance']:g}"
+                        f"{format_number(a['value'])} ± {format_number(a['tolerance'])}"
                         if a["tolerance"]
-                        else f"{a['value']:g}"
+                        else format_number(a["value"])
                     )
                 ),
                 a["fraction"],
