@@ -20,7 +20,6 @@ from courses.learning.results import QuestionResult
 # at least this share of the marks on that competency's questions of level L or below.
 DEMONSTRATION_THRESHOLD = 0.8
 DEFAULT_MIN_QUESTIONS = 3
-MIN_QUESTIONS_LIMITS = (1, 20)
 
 
 def demonstration_rule(min_questions: int = DEFAULT_MIN_QUESTIONS) -> str:

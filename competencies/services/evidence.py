@@ -58,7 +58,8 @@ def attempt_evidence(graded: AttemptGraded) -> list[NewEvidence]:
         graded.results,
         {code: c.framework.min_questions_per_level for code, c in known.items()},
     )
-    attempt = db.session.get(Attempt, graded.attempt_id)  # loaded already by the grading
+    # The attempt is in the session already (the grading loaded it): no query.
+    attempt = db.session.get(Attempt, graded.attempt_id) if graded.attempt_id else None
     names = question_names(attempt.snapshot if attempt else [])
     return [
         NewEvidence(

@@ -21,7 +21,7 @@ from competencies.models import (
     LevelPolicy,
     PositionRequirement,
 )
-from competencies.rules import DEFAULT_MIN_QUESTIONS, MIN_QUESTIONS_LIMITS
+from competencies.rules import DEFAULT_MIN_QUESTIONS
 from competencies.services.levels import rebuild_current_levels
 from courses.certificates.services.credentials import Alignment
 from courses.events import CompetencyAlignments, UnknownCompetencies
@@ -166,6 +166,7 @@ NAME_MAX = 200
 DESCRIPTION_MAX = 10_000
 TAXONOMY_MAX = 200
 VALIDITY_MONTHS_MAX = 240
+MIN_QUESTIONS_LIMITS = (1, 20)  # per level, for a quiz to evidence it
 LEVEL_POLICIES = tuple(policy.value for policy in LevelPolicy)
 
 

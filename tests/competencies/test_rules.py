@@ -131,6 +131,12 @@ def test_no_level_keeps_every_question_of_the_competency_and_their_score():
 
 
 def test_the_rule_text_states_n_and_the_threshold():
+    assert DEMONSTRATION_RULE == (
+        "A graded quiz demonstrates level L in a competency when it holds at least 3 questions "
+        "of that competency at level L and you score at least 80% of the marks on that "
+        "competency's questions of level L or below. The highest such L counts; below that, "
+        "the attempt is recorded as level 0."
+    )
     assert "at least 3 questions of that competency at level L" in DEMONSTRATION_RULE
     assert "at least 80% of the marks" in DEMONSTRATION_RULE
     assert "questions of level L or below" in DEMONSTRATION_RULE
