@@ -78,7 +78,12 @@ from competencies.models import (
     PositionRequirement,
     competency_principles,
 )
-from competencies.rules import EvidencePoint, demonstrated_levels, level_from_evidence
+from competencies.rules import (
+    DEFAULT_MIN_QUESTIONS,
+    EvidencePoint,
+    demonstrated_levels,
+    level_from_evidence,
+)
 from competencies.services import matrix, matrix_queries
 from competencies.services.evidence import record_attempt_evidence
 from competencies.services.levels import (
@@ -449,19 +454,20 @@ def generate(args: argparse.Namespace, rng: random.Random) -> Workforce:
 
 def question_results(levels: dict[str, int]) -> list[dict[str, Any]]:
     """An attempt's per-question results (as grading stores them) that demonstrate exactly
-    `levels` by rules.demonstrated_levels: every question up to the level right, one question
-    of the next level wrong (up to L: 100%; up to L + 1: at most 75%)."""
+    `levels` by rules.demonstrated_levels with the default N: N questions of each level up to
+    the level right, N of the next level wrong (up to L: 100%; up to L + 1: at most 75%)."""
     results: list[dict[str, Any]] = []
     for code, level in levels.items():
         for question_level in range(1, min(level + 1, 4) + 1):
-            results.append(
-                {
-                    "key": f"q{len(results) + 1}",
-                    "fraction": 1.0 if question_level <= level else 0.0,
-                    "competency_code": code,
-                    "level": question_level,
-                }
-            )
+            for _ in range(DEFAULT_MIN_QUESTIONS):
+                results.append(
+                    {
+                        "key": f"q{len(results) + 1}",
+                        "fraction": 1.0 if question_level <= level else 0.0,
+                        "competency_code": code,
+                        "level": question_level,
+                    }
+                )
     return results
 
 

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from competencies.models import LevelPolicy
+from competencies.rules import DEFAULT_MIN_QUESTIONS
 from lms.accounts.forms import MultiCheckboxField, strip_whitespace
 
 LEVEL_POLICY_NAMES = {
@@ -52,6 +53,17 @@ class FrameworkForm(FlaskForm):
         description=_l(
             "Only for the 'highest valid' rule: evidence older than this stops counting. "
             "Leave empty for the other rules."
+        ),
+    )
+
+    min_questions_per_level = IntegerField(
+        _l("Questions needed per level"),
+        default=DEFAULT_MIN_QUESTIONS,
+        validators=[InputRequired(), NumberRange(min=1, max=20)],
+        description=_l(
+            "A quiz evidences a level of a competency only when the attempt holds at least "
+            "this many questions of that competency at that level (1 to 20). Applies to "
+            "attempts graded from now on; evidence already recorded stays as it is."
         ),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -20,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship
 
+from competencies.rules import demonstration_rule
 from courses.learning.models import Principle
 from lms.database import bytewise
 from lms.extensions import db
@@ -54,6 +56,9 @@ class Framework(db.Model):
     validity_months: Mapped[int | None] = mapped_column()
     taxonomy: Mapped[str] = mapped_column(String(200), default="")
     position: Mapped[int] = mapped_column(default=0)
+    # A quiz evidences level L only with at least this many questions of the competency at L
+    # (rules.demonstrations); 1 to 20.
+    min_questions_per_level: Mapped[int] = mapped_column(default=3, server_default="3")
 
     competencies: Mapped[list[Competency]] = relationship(
         back_populates="framework",
@@ -63,6 +68,11 @@ class Framework(db.Model):
 
     def level_name(self, level: int) -> str:
         return self.scale[level - 1] if 1 <= level <= len(self.scale) else "—"
+
+    @property
+    def demonstration_rule(self) -> str:
+        """How a quiz evidences a level in this framework, in words (with its N)."""
+        return demonstration_rule(self.min_questions_per_level)
 
 
 competency_principles = Table(
@@ -125,6 +135,9 @@ class Evidence(db.Model):
     attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempts.id"), index=True)
     rated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str] = mapped_column(Text, default="")
+    # Quiz evidence: the rule as applied and the questions that made the level (see
+    # services/evidence.py `evidence_basis`); None for ratings and rows recorded before it.
+    basis: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
     competency: Mapped[Competency] = relationship()

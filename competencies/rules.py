@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 
@@ -15,34 +15,71 @@ from dateutil.relativedelta import relativedelta
 
 from courses.learning.results import QuestionResult
 
-# An officer demonstrates level L in a competency when they score at least this share of the
-# marks on that competency's questions of level L or below, and at least one of those
-# questions is of level L.
+# An officer demonstrates level L in a competency when the attempt holds at least N questions
+# of that competency at level L (N is the framework's `min_questions_per_level`) and they score
+# at least this share of the marks on that competency's questions of level L or below.
 DEMONSTRATION_THRESHOLD = 0.8
-
-DEMONSTRATION_RULE = (
-    "A graded quiz demonstrates level L in a competency when you score at least 80% of the "
-    "marks on that competency's questions of level L or below, and at least one of them is of "
-    "level L. The highest such L counts; below that, the attempt is recorded as level 0."
-)
+DEFAULT_MIN_QUESTIONS = 3
 
 
-def demonstrated_levels(results: Iterable[QuestionResult]) -> dict[str, int]:
-    """Per competency code, the level an attempt's results demonstrate (0 when none);
-    untagged questions count for nothing."""
-    by_competency: dict[str, list[tuple[int, float]]] = defaultdict(list)
+def demonstration_rule(min_questions: int = DEFAULT_MIN_QUESTIONS) -> str:
+    """The rule in words, with the framework's N."""
+    questions = "question" if min_questions == 1 else "questions"
+    return (
+        f"A graded quiz demonstrates level L in a competency when it holds at least "
+        f"{min_questions} {questions} of that competency at level L and you score at least "
+        f"{DEMONSTRATION_THRESHOLD:.0%} of the marks on that competency's questions of level L "
+        "or below. The highest such L counts; below that, the attempt is recorded as level 0."
+    )
+
+
+DEMONSTRATION_RULE = demonstration_rule()
+
+
+@dataclass(frozen=True)
+class Demonstration:
+    """What an attempt shows for one competency, and why: the level (0: none), the questions
+    the rule judged it on (those of that level or below; every question of the competency when
+    no level is demonstrated), the share of their marks scored, and the N that applied."""
+
+    level: int
+    score: float
+    questions: tuple[QuestionResult, ...]
+    min_questions: int
+
+
+def demonstrations(
+    results: Iterable[QuestionResult], min_questions: Mapping[str, int] | None = None
+) -> dict[str, Demonstration]:
+    """Per competency code, what an attempt's results demonstrate; `min_questions` gives each
+    code's N (DEFAULT_MIN_QUESTIONS when absent). Untagged questions count for nothing."""
+    by_competency: dict[str, list[QuestionResult]] = defaultdict(list)
     for result in results:
         if result.competency_code:
-            by_competency[result.competency_code].append((result.level, result.fraction))
-    levels: dict[str, int] = {}
-    for code, marks in by_competency.items():
-        demonstrated = 0
-        for level in sorted({lvl for lvl, _ in marks}):
-            upto = [fraction for lvl, fraction in marks if lvl <= level]
-            if sum(upto) / len(upto) >= DEMONSTRATION_THRESHOLD - 1e-9:
-                demonstrated = level
-        levels[code] = demonstrated
-    return levels
+            by_competency[result.competency_code].append(result)
+    found: dict[str, Demonstration] = {}
+    for code, questions in by_competency.items():
+        needed = (min_questions or {}).get(code, DEFAULT_MIN_QUESTIONS)
+        found[code] = Demonstration(0, _score(questions), tuple(questions), needed)
+        for level in sorted({q.level for q in questions}):
+            if sum(1 for q in questions if q.level == level) < needed:
+                continue
+            upto = tuple(q for q in questions if q.level <= level)
+            score = _score(upto)
+            if score >= DEMONSTRATION_THRESHOLD - 1e-9:
+                found[code] = Demonstration(level, score, upto, needed)
+    return found
+
+
+def demonstrated_levels(
+    results: Iterable[QuestionResult], min_questions: Mapping[str, int] | None = None
+) -> dict[str, int]:
+    """Per competency code, the level an attempt's results demonstrate (0 when none)."""
+    return {code: shown.level for code, shown in demonstrations(results, min_questions).items()}
+
+
+def _score(questions: Sequence[QuestionResult]) -> float:
+    return sum(q.fraction for q in questions) / len(questions)
 
 
 @dataclass(frozen=True)

@@ -5,22 +5,26 @@ never re-scans attempts. Functions flush; callers commit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
 from competencies.models import Competency, CurrentLevel, Evidence, EvidenceSource, Framework
 from competencies.rules import (
+    DEMONSTRATION_THRESHOLD,
+    Demonstration,
     EvidencePoint,
     LevelState,
-    demonstrated_levels,
+    demonstrations,
     has_lapsed,
     level_from_evidence,
     next_level,
 )
 from competencies.services.frameworks import competencies_by_code
 from courses.events import AttemptGraded
+from courses.learning.models import Attempt, Question
 from lms.errors import NotFound, ValidationError
 from lms.extensions import db
 from lms.timeutil import utcnow
@@ -35,27 +39,82 @@ class NewEvidence:
     attempt_id: int | None = None
     rated_by_id: int | None = None
     note: str = ""
+    basis: dict[str, Any] | None = None
 
 
 def record_attempt_evidence(graded: AttemptGraded) -> list[Evidence]:
     """Append evidence for each competency the attempt's questions carry (handler of
-    AttemptGraded, in the grading transaction)."""
-    levels = demonstrated_levels(graded.results)
-    if not levels:
+    AttemptGraded, in the grading transaction), each row with the questions that made it."""
+    return append_evidence(attempt_evidence(graded))
+
+
+def attempt_evidence(graded: AttemptGraded) -> list[NewEvidence]:
+    """The evidence a graded attempt gives, by its competencies' frameworks' rule (each
+    framework's N): one entry per known competency its questions carry."""
+    known = competencies_by_code({r.competency_code for r in graded.results if r.competency_code})
+    if not known:
         return []
-    known = competencies_by_code(set(levels))
-    entries = [
+    shown = demonstrations(
+        graded.results,
+        {code: c.framework.min_questions_per_level for code, c in known.items()},
+    )
+    # The attempt is in the session already (the grading loaded it): no query.
+    attempt = db.session.get(Attempt, graded.attempt_id) if graded.attempt_id else None
+    names = question_names(attempt.snapshot if attempt else [])
+    return [
         NewEvidence(
             graded.user_id,
             known[code],
-            level,
+            demonstration.level,
             EvidenceSource.QUIZ.value,
             attempt_id=graded.attempt_id,
+            basis=evidence_basis(demonstration, names),
         )
-        for code, level in sorted(levels.items())
+        for code, demonstration in sorted(shown.items())
         if code in known
     ]
-    return append_evidence(entries)
+
+
+def evidence_basis(demonstration: Demonstration, names: Mapping[str, str]) -> dict[str, Any]:
+    """What a quiz level rests on, as stored with the evidence (JSON): the rule as applied
+    (N, the threshold, the score on the questions judged) and those questions, by their
+    key in the attempt and their name (never their answer keys), with their level and marks."""
+    return {
+        "min_questions": demonstration.min_questions,
+        "threshold": DEMONSTRATION_THRESHOLD,
+        "score": round(demonstration.score, 4),
+        "questions": [
+            {
+                "key": q.key,
+                "name": names.get(q.key, ""),
+                "level": q.level,
+                "fraction": round(q.fraction, 4),
+            }
+            for q in demonstration.questions
+        ],
+    }
+
+
+def question_names(snapshot: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """The names of an attempt's questions (its snapshot) by their key in the attempt, as the
+    bank names them (a question without a name: the start of its text); one query."""
+    ids = {entry["key"]: entry.get("question_id") for entry in snapshot}
+    if not ids:
+        return {}
+    bank = {
+        row.id: row.name or _shortened(row.text)
+        for row in db.session.execute(
+            select(Question.id, Question.name, Question.text).where(
+                Question.id.in_({i for i in ids.values() if i is not None})
+            )
+        )
+    }
+    return {key: bank.get(question_id, "") for key, question_id in ids.items()}
+
+
+def _shortened(text: str, limit: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
 def add_manual_rating(
@@ -111,6 +170,7 @@ def append_evidence(entries: Iterable[NewEvidence]) -> list[Evidence]:
             attempt_id=entry.attempt_id,
             rated_by_id=entry.rated_by_id,
             note=entry.note,
+            basis=entry.basis,
             created_at=now,
         )
         db.session.add(evidence)

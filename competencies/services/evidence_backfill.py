@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from competencies.models import Evidence, EvidenceSource
-from competencies.rules import demonstrated_levels
+from competencies.rules import demonstrations
+from competencies.services.evidence import evidence_basis, question_names
 from competencies.services.frameworks import competencies_by_code
 from competencies.services.levels import rebuild_current_levels
 from courses.learning.models import Attempt
@@ -39,8 +40,9 @@ class EvidenceBackfill:
 def backfill_attempt_evidence() -> EvidenceBackfill:
     """Append the quiz evidence missing for graded attempts, then rebuild the current levels.
 
-    For each graded attempt, the levels its stored results demonstrate (rules.
-    demonstrated_levels, as the live path) for the competencies that exist now; a row is added
+    For each graded attempt, the levels its stored results demonstrate (rules.demonstrations
+    with each framework's N, as the live path) for the competencies that exist now, with the
+    questions that made them; a row is added
     only where the attempt has none for that competency, so running it again adds nothing. The
     rows are dated at the attempt's grading, not now, so validity periods and the 'latest'
     policy read them in their true order; the current levels of the frameworks that received
@@ -51,7 +53,9 @@ def backfill_attempt_evidence() -> EvidenceBackfill:
     last_id = 0
     while True:
         batch = db.session.execute(
-            select(Attempt.id, Attempt.user_id, Attempt.submitted_at, Attempt.results)
+            select(
+                Attempt.id, Attempt.user_id, Attempt.submitted_at, Attempt.results, Attempt.snapshot
+            )
             .where(Attempt.status == AttemptStatus.GRADED.value, Attempt.id > last_id)
             .order_by(Attempt.id)
             .limit(BATCH)
@@ -59,8 +63,12 @@ def backfill_attempt_evidence() -> EvidenceBackfill:
         if not batch:
             break
         last_id = batch[-1].id
-        levels = {row.id: demonstrated_levels(results_from_json(row.results)) for row in batch}
-        known = competencies_by_code({code for found in levels.values() for code in found})
+        results = {row.id: results_from_json(row.results) for row in batch}
+        known = competencies_by_code(
+            {r.competency_code for found in results.values() for r in found if r.competency_code}
+        )
+        needed = {code: c.framework.min_questions_per_level for code, c in known.items()}
+        levels = {row_id: demonstrations(found, needed) for row_id, found in results.items()}
         recorded = set(
             db.session.execute(
                 select(Evidence.attempt_id, Evidence.competency_id).where(
@@ -70,18 +78,20 @@ def backfill_attempt_evidence() -> EvidenceBackfill:
         )
         for row in batch:
             missing = [
-                (known[code], level)
-                for code, level in sorted(levels[row.id].items())
+                (known[code], shown)
+                for code, shown in sorted(levels[row.id].items())
                 if code in known and (row.id, known[code].id) not in recorded
             ]
-            for competency, level in missing:
+            names = question_names(row.snapshot) if missing else {}
+            for competency, shown in missing:
                 db.session.add(
                     Evidence(
                         user_id=row.user_id,
                         competency_id=competency.id,
-                        level=level,
+                        level=shown.level,
                         source=EvidenceSource.QUIZ.value,
                         attempt_id=row.id,
+                        basis=evidence_basis(shown, names),
                         created_at=row.submitted_at,
                     )
                 )

@@ -65,6 +65,7 @@ def import_framework(text: str, *, actor_id: int | None) -> Framework:
         proficient_level=fact.proficient_level,
         level_policy=fact.level_policy,
         validity_months=fact.validity_months,
+        min_questions_per_level=fact.min_questions_per_level,
         taxonomy=fact.taxonomy,
         position=(db.session.scalar(select(func.max(Framework.position))) or 0) + 1,
     )
@@ -121,6 +122,7 @@ def framework_rows(framework: Framework) -> tuple[FrameworkRow, list[CompetencyR
             framework.level_policy,
             framework.validity_months,
             framework.taxonomy,
+            framework.min_questions_per_level,
         ),
         [
             CompetencyRow(

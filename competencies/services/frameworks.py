@@ -21,6 +21,7 @@ from competencies.models import (
     LevelPolicy,
     PositionRequirement,
 )
+from competencies.rules import DEFAULT_MIN_QUESTIONS
 from competencies.services.levels import rebuild_current_levels
 from courses.certificates.services.credentials import Alignment
 from courses.events import CompetencyAlignments, UnknownCompetencies
@@ -165,6 +166,7 @@ NAME_MAX = 200
 DESCRIPTION_MAX = 10_000
 TAXONOMY_MAX = 200
 VALIDITY_MONTHS_MAX = 240
+MIN_QUESTIONS_LIMITS = (1, 20)  # per level, for a quiz to evidence it
 LEVEL_POLICIES = tuple(policy.value for policy in LevelPolicy)
 
 
@@ -176,6 +178,7 @@ class FrameworkSettings:
     proficient_level: int
     level_policy: str
     validity_months: int | None
+    min_questions_per_level: int = DEFAULT_MIN_QUESTIONS
 
 
 @dataclass(frozen=True)
@@ -234,7 +237,16 @@ def settings_problems(settings: FrameworkSettings) -> list[str]:
         problems.append(
             f"The proficient level must be one of the scale's levels (1 to {len(settings.scale)})."
         )
+    problems += min_questions_problems(settings.min_questions_per_level)
     return problems + policy_problems(settings.level_policy, settings.validity_months)
+
+
+def min_questions_problems(min_questions: int) -> list[str]:
+    """What is wrong with the questions a quiz needs per level to evidence it (pure)."""
+    low, high = MIN_QUESTIONS_LIMITS
+    if not low <= min_questions <= high:
+        return [f"The questions needed per level are {low} to {high}, not {min_questions}."]
+    return []
 
 
 def clean_settings(settings: FrameworkSettings) -> FrameworkSettings:
@@ -245,6 +257,7 @@ def clean_settings(settings: FrameworkSettings) -> FrameworkSettings:
         settings.proficient_level,
         settings.level_policy,
         settings.validity_months,
+        settings.min_questions_per_level,
     )
 
 
@@ -277,16 +290,20 @@ def _settings_of(framework: Framework) -> dict[str, Any]:
         "proficient_level": framework.proficient_level,
         "level_policy": framework.level_policy,
         "validity_months": framework.validity_months,
+        "min_questions_per_level": framework.min_questions_per_level,
     }
 
 
 def update_framework(
     framework: Framework, settings: FrameworkSettings, *, actor_id: int | None
 ) -> FrameworkUpdate:
-    """Change a framework's name, scale, proficient level and level policy.
+    """Change a framework's name, scale, proficient level, level policy and the questions a
+    quiz needs per level.
 
     A new policy or validity period recomputes the framework's current levels from evidence
-    in the same transaction, so that the matrix never shows levels made by the old rule.
+    in the same transaction, so that the matrix never shows levels made by the old rule. A new
+    number of questions per level applies to attempts graded from then on: evidence already
+    recorded stays as it is (append-only), and with it the levels it made.
     """
     settings = clean_settings(settings)
     problems = settings_problems(settings)
@@ -310,6 +327,7 @@ def update_framework(
         settings.level_policy,
         settings.validity_months,
     )
+    framework.min_questions_per_level = settings.min_questions_per_level
     db.session.flush()
     after = _settings_of(framework)
     if before == after:

@@ -15,6 +15,7 @@ from typing import Generic, TypeVar
 from sqlalchemy import ColumnElement, select
 
 from competencies.models import Competency, Framework, competency_principles
+from competencies.rules import DEFAULT_MIN_QUESTIONS
 from courses.learning.models import Principle
 from lms.extensions import db
 
@@ -43,6 +44,7 @@ class CompetencyInfo:
     scale: tuple[str, ...]
     proficient_level: int
     principles: tuple[PrincipleRef, ...] = ()
+    min_questions_per_level: int = DEFAULT_MIN_QUESTIONS  # the framework's evidence rule
 
     def level_name(self, level: int | None) -> str:
         """The scale's name for a level ("—" for 0: nothing demonstrated yet)."""
@@ -156,6 +158,7 @@ def load_competency_infos(condition: ColumnElement[bool]) -> list[CompetencyInfo
             scale=tuple(framework.scale or ()),
             proficient_level=framework.proficient_level,
             principles=tuple(principles.get(competency.id, ())),
+            min_questions_per_level=framework.min_questions_per_level,
         )
         for competency, framework in rows
     ]

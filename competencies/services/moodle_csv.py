@@ -7,10 +7,12 @@ row per competency. How our model maps onto Moodle's columns:
   first, comma-separated; "Scale configuration" Moodle's JSON, whose `proficient` flags give the
   proficient level (every level from it up must be flagged: we count "at or above" as
   proficient); "Taxonomy" Moodle's comma-separated taxonomy per depth.
-- Our level policy has no Moodle column. It travels in the framework row's
-  "Rule config (optional)" as JSON: ``{"level_policy":"highest_valid","validity_months":24}``
-  (``validity_months`` only with ``highest_valid``). Empty (as in Moodle's own exports) means
-  ``{"level_policy":"highest"}``.
+- Our level policy and evidence rule have no Moodle column. They travel in the framework row's
+  "Rule config (optional)" as JSON: ``{"level_policy":"highest_valid","validity_months":24,
+  "min_questions_per_level":3}`` (``validity_months`` only with ``highest_valid``;
+  ``min_questions_per_level``, 1 to 20, the questions a quiz needs at a level to evidence it,
+  3 when left out). Empty (as in Moodle's own exports) means ``{"level_policy":"highest"}``.
+  Moodle imports the framework row's rule config without reading it.
 - competency rows: "Parent ID number" (empty at the top level; parents may come after their
   children), "ID number" our competency code, "Short name", "Description" with "Description
   format" (we write 2, plain text; on import Moodle's HTML, 1, is turned into plain text), and
@@ -33,6 +35,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from competencies.rules import DEFAULT_MIN_QUESTIONS
 from lms.exports import spreadsheet_safe
 
 COLUMNS = (
@@ -87,6 +90,7 @@ class FrameworkRow:
     level_policy: str
     validity_months: int | None
     taxonomy: str
+    min_questions_per_level: int = DEFAULT_MIN_QUESTIONS
 
 
 @dataclass(frozen=True)
@@ -109,10 +113,13 @@ def scale_configuration(scaleid: str, levels: int, proficient_level: int) -> str
     return json.dumps(config, separators=(",", ":"))
 
 
-def rule_config(level_policy: str, validity_months: int | None) -> str:
+def rule_config(
+    level_policy: str, validity_months: int | None, min_questions_per_level: int
+) -> str:
     config: dict[str, object] = {"level_policy": level_policy}
     if validity_months is not None:
         config["validity_months"] = validity_months
+    config["min_questions_per_level"] = min_questions_per_level
     return json.dumps(config, separators=(",", ":"))
 
 
@@ -132,7 +139,11 @@ def write_framework_csv(framework: FrameworkRow, competencies: Sequence[Competen
             scale_configuration(framework.code, len(framework.scale), framework.proficient_level),
             "",
             "",
-            rule_config(framework.level_policy, framework.validity_months),
+            rule_config(
+                framework.level_policy,
+                framework.validity_months,
+                framework.min_questions_per_level,
+            ),
             "",
             "",
             "1",

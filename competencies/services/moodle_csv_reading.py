@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 import nh3
 
 from competencies.models import LevelPolicy
+from competencies.rules import DEFAULT_MIN_QUESTIONS
 from competencies.services.frameworks import (
     DESCRIPTION_MAX,
     FRAMEWORK_CODE_MAX,
     NAME_MAX,
     TAXONOMY_MAX,
+    min_questions_problems,
     policy_problems,
     scale_problems,
 )
@@ -155,7 +157,7 @@ def _read_framework_row(line: int, values: list[str], errors: list[RowError]) ->
     else:
         problems += [_lower_first(problem) for problem in scale_problems(scale)]
     proficient_level = _read_scale_configuration(values[SCALE_CONFIGURATION], len(scale), problems)
-    level_policy, validity_months = _read_rule_config(values[RULE_CONFIG], problems)
+    level_policy, validity_months, min_questions = _read_rule_config(values[RULE_CONFIG], problems)
     taxonomy = values[TAXONOMY]
     if len(taxonomy) > TAXONOMY_MAX:
         problems.append(f"'Taxonomy' is longer than {TAXONOMY_MAX} characters")
@@ -171,6 +173,7 @@ def _read_framework_row(line: int, values: list[str], errors: list[RowError]) ->
         level_policy,
         validity_months,
         taxonomy,
+        min_questions,
     )
 
 
@@ -230,33 +233,44 @@ def _read_scale_configuration(raw: str, levels: int, problems: list[str]) -> int
     return lowest
 
 
-def _read_rule_config(raw: str, problems: list[str]) -> tuple[str, int | None]:
-    """Our level policy from the framework row's rule config (see the module docstring)."""
-    default = (LevelPolicy.HIGHEST.value, None)
+RULE_CONFIG_KEYS = {"level_policy", "validity_months", "min_questions_per_level"}
+
+
+def _read_rule_config(raw: str, problems: list[str]) -> tuple[str, int | None, int]:
+    """Our level policy and evidence rule from the framework row's rule config (see the
+    module docstring)."""
+    default = (LevelPolicy.HIGHEST.value, None, DEFAULT_MIN_QUESTIONS)
     if raw in ("", "null"):
         return default
     try:
         config = json.loads(raw)
     except ValueError:
         config = None
-    if not isinstance(config, dict) or set(config) - {"level_policy", "validity_months"}:
+    if not isinstance(config, dict) or set(config) - RULE_CONFIG_KEYS:
         problems.append(
             "'Rule config (optional)' on the framework row must be empty or JSON like "
-            '{"level_policy": "highest_valid", "validity_months": 24}'
+            '{"level_policy": "highest_valid", "validity_months": 24, '
+            '"min_questions_per_level": 3}'
         )
         return default
     policy = config.get("level_policy", LevelPolicy.HIGHEST.value)
     months = config.get("validity_months")
+    min_questions = config.get("min_questions_per_level", DEFAULT_MIN_QUESTIONS)
     if not isinstance(policy, str) or not (
-        months is None or (isinstance(months, int) and not isinstance(months, bool))
+        (months is None or _whole(months)) and _whole(min_questions)
     ):
         problems.append(
-            "'Rule config (optional)': level_policy must be text and validity_months a whole "
-            "number of months"
+            "'Rule config (optional)': level_policy must be text, validity_months a whole "
+            "number of months and min_questions_per_level a whole number"
         )
         return default
     problems += [_lower_first(problem) for problem in policy_problems(policy, months)]
-    return policy, months
+    problems += [_lower_first(problem) for problem in min_questions_problems(min_questions)]
+    return policy, months, min_questions
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _read_competency_rows(rows: list[tuple[int, list[str]]], parsed: FrameworkFile) -> None:

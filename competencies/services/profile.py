@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from competencies.models import Competency, CurrentLevel, Evidence, PositionRequirement
-from competencies.rules import DEMONSTRATION_RULE, gap
+from competencies.rules import DEMONSTRATION_RULE, demonstration_rule, gap
 from competencies.services.gaps import CompetencyInfo, Group, group_by_principle
 from competencies.services.gaps import load_competency_infos as _load_infos
 from courses.learning.models import (
@@ -56,6 +57,16 @@ class EvidenceLine:
     course_title: str | None = None
     rater_name: str | None = None
     note: str = ""
+    basis: Mapping[str, Any] | None = None  # quiz evidence: the rule as applied, the questions
+
+    @property
+    def questions(self) -> list[Mapping[str, Any]]:
+        """The questions that made the level (none for ratings and older quiz evidence)."""
+        return list((self.basis or {}).get("questions", ()))
+
+    @property
+    def questions_at_level(self) -> int:
+        return sum(1 for q in self.questions if q.get("level") == self.level)
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,7 @@ class ProfileLine:
     expires_at: datetime | None
     evidence: tuple[EvidenceLine, ...]
     courses: tuple[CourseLink, ...]
+    why: EvidenceLine | None = None  # the evidence that made the current level
 
     @property
     def gap(self) -> int | None:
@@ -90,9 +102,17 @@ class ProfileLine:
 
 
 @dataclass(frozen=True)
+class RuleStatement:
+    """The demonstration rule in words, and the frameworks of the profile that apply it."""
+
+    text: str
+    frameworks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class CompetencyProfile:
     groups: tuple[Group[ProfileLine], ...]
-    demonstration_rule: str = DEMONSTRATION_RULE
+    rules: tuple[RuleStatement, ...] = (RuleStatement(DEMONSTRATION_RULE),)
 
     @property
     def lines(self) -> list[ProfileLine]:
@@ -124,7 +144,9 @@ def assemble_profile(
     for line in evidence:
         by_competency.setdefault(line.competency_id, []).append(line)
     lines = []
+    infos_seen = []
     for info in infos:
+        infos_seen.append(info)
         requirement = requirements.get(info.id)
         fact = levels.get(info.id) or LevelFact(0)
         required = requirement.level if requirement else None
@@ -139,10 +161,39 @@ def assemble_profile(
                 expires_at=fact.expires_at,
                 evidence=tuple(by_competency.get(info.id, ())),
                 courses=tuple(courses.get(info.code, ())) if short else (),
+                why=evidence_behind(fact, by_competency.get(info.id, ())),
             )
         )
     lines.sort(key=lambda line: line.required is None)  # stable: keeps the tree order
-    return CompetencyProfile(tuple(group_by_principle(lines, lambda line: line.info)))
+    return CompetencyProfile(
+        tuple(group_by_principle(lines, lambda line: line.info)), rule_statements(infos_seen)
+    )
+
+
+def evidence_behind(fact: LevelFact, evidence: Iterable[EvidenceLine]) -> EvidenceLine | None:
+    """The evidence that made a current level (pure): the row at that level recorded when the
+    level was achieved (the level's time is its evidence's), else the newest at that level."""
+    if fact.level < 1:
+        return None
+    at_level = [line for line in evidence if line.level == fact.level]
+    exact = [line for line in at_level if line.at == fact.achieved_at]
+    return (exact or at_level or [None])[0]
+
+
+def rule_statements(infos: Iterable[CompetencyInfo]) -> tuple[RuleStatement, ...]:
+    """The rule once per N in use among the profile's frameworks, naming them when they
+    differ (the default rule when the profile is empty)."""
+    frameworks: dict[int, dict[str, None]] = {}
+    for info in infos:
+        frameworks.setdefault(info.min_questions_per_level, {})[info.framework_name] = None
+    if not frameworks:
+        return (RuleStatement(DEMONSTRATION_RULE),)
+    if len(frameworks) == 1:
+        return (RuleStatement(demonstration_rule(next(iter(frameworks)))),)
+    return tuple(
+        RuleStatement(demonstration_rule(n), tuple(names))
+        for n, names in sorted(frameworks.items())
+    )
 
 
 def competency_profile(user: User) -> CompetencyProfile:
@@ -189,6 +240,7 @@ def evidence_lines(user_id: int) -> list[EvidenceLine]:
             Course.title,
             rater.full_name,
             Evidence.note,
+            Evidence.basis,
         )
         .outerjoin(Attempt, Attempt.id == Evidence.attempt_id)
         .outerjoin(CourseItem, CourseItem.id == Attempt.item_id)

@@ -99,6 +99,7 @@ def edit_framework(framework_id: int):
             form.proficient_level.data,
             form.level_policy.data,
             form.validity_months.data,
+            form.min_questions_per_level.data,
         )
         with saving(form) as saved:
             change = update_framework(framework, settings, actor_id=current_user.id)

@@ -128,8 +128,9 @@ def publish_course(
     principle: str = "P-STD",
     published: bool = True,
 ) -> CourseItem:
-    """A course whose only module builds `competency_code`, with a quiz of a level-1 and a
-    level-2 question on it; returns the quiz item."""
+    """A course whose only module builds `competency_code`, with a quiz of three level-1 and
+    three level-2 questions on it (the framework's N, so answering right evidences level 2);
+    returns the quiz item."""
     course = authored_courses.create_course(
         authored_courses.CourseDetails(code, title, "For the gap tests."),
         training_unit_id=training_unit.id,
@@ -141,8 +142,10 @@ def publish_course(
         f"{title} check",
         quizzes.QuizSettings(time_limit_minutes=None, attempts_allowed=0),
     )
-    save_question(course, None, choice_question("Which nomenclature?", 1, competency_code))
-    save_question(course, None, choice_question("Which valuation method?", 2, competency_code))
+    for topic in ("nomenclature", "origin rule", "tariff heading"):
+        save_question(course, None, choice_question(f"Which {topic}?", 1, competency_code))
+    for topic in ("valuation method", "transaction value", "adjustment"):
+        save_question(course, None, choice_question(f"Which {topic}?", 2, competency_code))
     if published:
         db.session.refresh(course)
         publishing.set_status(course, "published")

@@ -64,7 +64,7 @@ def test_spreadsheet_safe_leaves_numbers_and_empty_values_alone():
 def test_write_then_parse_gives_the_same_framework():
     framework = FrameworkRow(
         2, "BORDER", "Border skills", "Line one.\nLine two, with a comma.", ("Aware", "Trained",
-        "Expert"), 2, "highest_valid", 24, "competency,skill",
+        "Expert"), 2, "highest_valid", 24, "competency,skill", 5,
     )  # fmt: skip
     competencies = [
         CompetencyRow(2, "B-1", "=Formula-like name", "@risk", "", ("P-FAC", "P-MIN")),
@@ -80,7 +80,9 @@ def test_write_then_parse_gives_the_same_framework():
         '[{"scaleid":"BORDER"},{"id":1,"scaledefault":1,"proficient":0},'
         '{"id":2,"scaledefault":0,"proficient":1},{"id":3,"scaledefault":0,"proficient":1}]'
     )
-    assert rows[1][9] == '{"level_policy":"highest_valid","validity_months":24}'
+    assert rows[1][9] == (
+        '{"level_policy":"highest_valid","validity_months":24,"min_questions_per_level":5}'
+    )
     assert (rows[1][12], rows[2][12]) == ("1", "0")
     assert rows[2][2:4] == ["'=Formula-like name", "'@risk"]
     assert rows[3][2:4] == ["'-Child", "'+plus"]
@@ -160,6 +162,10 @@ def test_every_bad_row_is_reported_with_its_line():
             {"Rule config (optional)": '{"level_policy":"highest_valid"}'},
             "needs a validity period",
         ),
+        ({"Rule config (optional)": '{"min_questions_per_level":0}'}, "1 to 20, not 0"),
+        ({"Rule config (optional)": '{"min_questions_per_level":21}'}, "1 to 20, not 21"),
+        ({"Rule config (optional)": '{"min_questions_per_level":"3"}'}, "a whole number"),
+        ({"Rule config (optional)": '{"min_questions_per_level":true}'}, "a whole number"),
         ({"Taxonomy": "t" * 201}, "'Taxonomy' is longer than 200"),
         ({"Description": "d" * 10_001}, "description is longer than 10000"),
     ],
@@ -223,5 +229,6 @@ def test_a_moodle_export_with_html_descriptions_and_competency_rules_reads_clean
     assert parsed.ok, parsed.errors
     assert parsed.framework.description == "Border skills & knowledge"
     assert (parsed.framework.level_policy, parsed.framework.validity_months) == ("highest", None)
+    assert parsed.framework.min_questions_per_level == 3  # Moodle's file says nothing: the default
     assert parsed.framework.proficient_level == 2
     assert parsed.competencies[0].description == "First\nSecond"

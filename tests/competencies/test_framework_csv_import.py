@@ -43,6 +43,7 @@ def tree_facts(framework: Framework) -> dict:
             framework.proficient_level,
             framework.level_policy,
             framework.validity_months,
+            framework.min_questions_per_level,
             framework.taxonomy,
         ),
         "tree": [
@@ -247,7 +248,11 @@ def test_export_downloads_the_framework_as_csv(db, browsers, role):
     assert response.data == export_framework_csv(ops).encode("utf-8")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8"), newline="")))
     assert rows[1][1:3] == ["CUSTOMS-OPS", "Operational customs competencies"]
-    assert json.loads(rows[1][9]) == {"level_policy": "highest_valid", "validity_months": 36}
+    assert json.loads(rows[1][9]) == {
+        "level_policy": "highest_valid",
+        "validity_months": 36,
+        "min_questions_per_level": 3,
+    }
 
 
 def test_officers_and_trainers_cannot_import_or_export(db, browsers):

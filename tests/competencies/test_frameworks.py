@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from competencies.models import Competency, CurrentLevel, Framework, PositionRequirement
+from competencies.rules import demonstration_rule
 from competencies.services.competency_tree import (
     CompetencyDetails,
     competency_tree,
@@ -89,6 +90,7 @@ def settings_of(framework: Framework, **changes) -> FrameworkSettings:
         "proficient_level": framework.proficient_level,
         "level_policy": framework.level_policy,
         "validity_months": framework.validity_months,
+        "min_questions_per_level": framework.min_questions_per_level,
     }
     return FrameworkSettings(**{**values, **changes})
 
@@ -134,6 +136,8 @@ def test_update_framework_records_before_and_after(db, frameworks, create_user):
         ({"level_policy": "highest_valid", "validity_months": None}, "needs a validity"),
         ({"level_policy": "highest_valid", "validity_months": 0}, "1 to 240"),
         ({"level_policy": "latest", "validity_months": 12}, "applies only"),
+        ({"min_questions_per_level": 0}, "per level are 1 to 20, not 0"),
+        ({"min_questions_per_level": 21}, "per level are 1 to 20, not 21"),
     ],
 )
 def test_bad_framework_settings_are_refused(db, frameworks, changes, message):
@@ -163,6 +167,28 @@ def test_the_scale_cannot_drop_levels_that_are_in_use(db, frameworks, create_use
         update_framework(
             ops, settings_of(ops, scale=("Aware", "Trained", "Advanced")), actor_id=None
         )
+
+
+def test_a_new_n_applies_from_now_on_and_is_audited(db, frameworks, create_user):
+    officer = create_user()
+    tariff = competencies_by_code({"OPS-TAR"})["OPS-TAR"]
+    append_evidence([NewEvidence(officer.id, tariff, 2, "quiz")])
+    db.session.commit()
+    ops = frameworks["CUSTOMS-OPS"]
+    for edge in (1, 20):
+        change = update_framework(
+            ops, settings_of(ops, min_questions_per_level=edge), actor_id=None
+        )
+        assert change.changed and change.levels_rebuilt is None
+        assert ops.min_questions_per_level == edge
+    db.session.commit()
+    # Evidence already recorded and the level it made stay as they are.
+    assert db.session.get(CurrentLevel, (officer.id, tariff.id)).level == 2
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "framework.updated").order_by(AuditEntry.id)
+    ).all()
+    assert [(e.before["min_questions_per_level"], e.after["min_questions_per_level"])
+            for e in entries] == [(3, 1), (1, 20)]  # fmt: skip
 
 
 def test_a_new_level_rule_recomputes_the_current_levels(db, frameworks, create_user):
@@ -302,6 +328,7 @@ def test_editing_framework_settings_through_the_page(db, frameworks, staff):
     ops = frameworks["CUSTOMS-OPS"]
     form = text_of(staff["hr"].get(f"/frameworks/{ops.id}/edit"))
     assert 'value="Aware, Trained, Advanced, Expert"' in form
+    assert "Questions needed per level" in form and 'value="3"' in form
     data = {
         "name": "Operational customs competencies",
         "description": "Updated.",
@@ -309,12 +336,25 @@ def test_editing_framework_settings_through_the_page(db, frameworks, staff):
         "proficient_level": "3",
         "level_policy": "highest_valid",
         "validity_months": "48",
+        "min_questions_per_level": "5",
     }
     response = submit(staff["hr"], f"/frameworks/{ops.id}/edit", data)
     assert response.status_code == 302
-    assert "current levels were recomputed" in text_of(staff["hr"].get(response.location))
+    shown = text_of(staff["hr"].get(response.location))
+    assert "current levels were recomputed" in shown
+    assert "at least 5 questions of the competency at the level" in shown
+    assert demonstration_rule(5).split(" and ")[0] in shown  # the rule with its N
     db.session.refresh(ops)
     assert (ops.proficient_level, ops.validity_months, ops.description) == (3, 48, "Updated.")
+    assert ops.min_questions_per_level == 5
+
+    for wrong in ("0", "21", ""):
+        refused = submit(
+            staff["admin"], f"/frameworks/{ops.id}/edit", {**data, "min_questions_per_level": wrong}
+        )
+        assert refused.status_code == 200, wrong
+    db.session.refresh(ops)
+    assert ops.min_questions_per_level == 5
 
     bad = submit(staff["admin"], f"/frameworks/{ops.id}/edit", {**data, "level_policy": "latest"})
     assert bad.status_code == 200

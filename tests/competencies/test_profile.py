@@ -7,14 +7,17 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from competencies.models import Evidence
-from competencies.rules import DEMONSTRATION_RULE
+from competencies.rules import DEMONSTRATION_RULE, demonstration_rule
 from competencies.services.gaps import CompetencyInfo, PrincipleRef
 from competencies.services.profile import (
     CourseLink,
     EvidenceLine,
     LevelFact,
     Requirement,
+    RuleStatement,
     assemble_profile,
+    evidence_behind,
+    rule_statements,
 )
 from tests.competencies.gap_world import (
     counting_queries,
@@ -66,6 +69,15 @@ def test_a_graded_quiz_shows_at_once_in_the_profile_and_the_matrix(app, world, l
     detail = text_of(after.split("Standardization", 1)[1].split("</tbody>", 1)[0])
     assert "Standards at the border check" in detail  # the evidence names the quiz
     assert "Courses that build this competency" not in detail  # no gap, nothing to offer
+    # Why level 2: the rule as applied, the attempt, and the questions that made it.
+    why = text_of(after.split('class="why"', 1)[1].split("</div>", 1)[0])
+    assert "Why level 2 · Trained?" in why
+    assert "Quiz “Standards at the border check” in Standards at the border, graded" in why
+    assert "3 questions of level 2 (at least 3 needed)" in why
+    assert "you scored 100% on the 6 questions of level 2 or below (80% needed)" in why
+    assert "Which valuation method? · level 2 · 100%" in why
+    assert "Which nomenclature? · level 1 · 100%" in why
+    assert "The right answer" not in why  # names, never keys
     matrix_row = row_of(get_ok(hr_browser, "/matrix"), "Amina Northport")
     assert "2/2* ✓" in matrix_row
     assert "gap-0" in matrix_row
@@ -233,6 +245,38 @@ def info(competency_id: int, code: str, *principles: PrincipleRef) -> Competency
         2,
         tuple(principles),
     )
+
+
+def test_the_why_of_a_level_is_the_evidence_that_made_it():
+    early, late = datetime(2025, 1, 1), datetime(2025, 3, 1)
+    made = EvidenceLine(10, 2, "quiz", early, "Quiz", "Course", basis={"questions": []})
+    again = EvidenceLine(10, 2, "quiz", late, "Quiz", "Course")
+    lower = EvidenceLine(10, 1, "manual", late, rater_name="Trainer", note="Seen at the port.")
+    evidence = [again, lower, made]  # newest first, as read
+    profile = assemble_profile([info(10, "A")], {}, {10: LevelFact(2, early)}, evidence, courses={})
+    assert profile.lines[0].why is made  # the row recorded when the level was achieved
+    assert evidence_behind(LevelFact(2, datetime(2024, 1, 1)), evidence) is again  # else newest
+    assert evidence_behind(LevelFact(1, late), evidence) is lower
+    assert evidence_behind(LevelFact(0, late), evidence) is None
+    assert evidence_behind(LevelFact(3, late), evidence) is None
+
+
+def test_the_rule_is_stated_once_per_n_naming_frameworks_only_when_they_differ():
+    customs = CompetencyInfo(1, "A", "A", 1, "Customs", 1, ("x", "y"), 1, (), 3)
+    reform = CompetencyInfo(2, "B", "B", 2, "Reform", 2, ("x", "y"), 1, (), 5)
+    assert rule_statements([]) == (RuleStatement(DEMONSTRATION_RULE),)
+    assert rule_statements([customs, customs]) == (RuleStatement(demonstration_rule(3)),)
+    assert rule_statements([reform, customs]) == (
+        RuleStatement(demonstration_rule(3), ("Customs",)),
+        RuleStatement(demonstration_rule(5), ("Reform",)),
+    )
+
+
+def test_an_evidence_line_counts_the_questions_at_its_level():
+    basis = {"questions": [{"level": 1}, {"level": 2}, {"level": 2}]}
+    line = EvidenceLine(10, 2, "quiz", datetime(2025, 1, 1), basis=basis)
+    assert (len(line.questions), line.questions_at_level) == (3, 2)
+    assert EvidenceLine(10, 2, "manual", datetime(2025, 1, 1)).questions == []
 
 
 def test_assemble_profile_offers_courses_only_where_there_is_a_gap():

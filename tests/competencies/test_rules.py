@@ -9,10 +9,15 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 from competencies.rules import (
+    DEFAULT_MIN_QUESTIONS,
+    DEMONSTRATION_RULE,
+    Demonstration,
     EvidencePoint,
     LevelState,
     ValidityWindow,
     demonstrated_levels,
+    demonstration_rule,
+    demonstrations,
     gap,
     has_lapsed,
     lapse_time,
@@ -62,24 +67,81 @@ def test_a_hair_under_80_percent_demonstrates_only_the_level_below(level):
 
 
 def test_failing_harder_questions_keeps_the_level_reached():
-    marks = {1: [1.0, 1.0, 1.0, 1.0], 2: [1.0, 1.0], 3: [0.0, 0.0, 0.0, 0.0]}
-    # Up to 2: 6/6; up to 3: 6/10.
+    marks = {1: [1.0, 1.0, 1.0, 1.0], 2: [1.0, 1.0, 1.0], 3: [0.0, 0.0, 0.0, 0.0]}
+    # Up to 2: 7/7; up to 3: 7/11.
     assert demonstrated_levels(results("P-INT", marks)) == {"P-INT": 2}
 
 
-def test_a_level_needs_at_least_one_question_of_that_level():
-    marks = {1: [1.0] * 10}
+@pytest.mark.parametrize("needed", [1, 3, 5])
+@pytest.mark.parametrize(("held", "level"), [(-1, 1), (0, 2), (1, 2)])
+def test_a_level_needs_n_questions_of_that_level(needed, held, level):
+    # N - 1 questions of level 2 (every one right) leave the officer at level 1; N or N + 1
+    # give level 2.
+    marks = {1: [1.0] * needed, 2: [1.0] * (needed + held)}
+    assert demonstrated_levels(results("P-INT", marks), {"P-INT": needed}) == {"P-INT": level}
+
+
+def test_questions_of_lower_levels_do_not_count_towards_n():
+    marks = {1: [1.0] * 10, 2: [1.0, 1.0]}
     assert demonstrated_levels(results("P-INT", marks)) == {"P-INT": 1}
 
 
+def test_lower_levels_need_no_n_of_their_own():
+    marks = {1: [1.0], 2: [1.0, 1.0, 1.0]}
+    assert demonstrated_levels(results("P-INT", marks)) == {"P-INT": 2}
+
+
+@pytest.mark.parametrize(("fractions", "level"), [([1, 1, 1, 1, 0], 1), ([1, 1, 1, 0.99, 0], 0)])
+def test_the_threshold_exactly_met_with_n_questions(fractions, level):
+    marks = {1: [float(f) for f in fractions]}  # 4 of 5: exactly 80%
+    assert demonstrated_levels(results("P-INT", marks), {"P-INT": 5}) == {"P-INT": level}
+
+
+def test_n_is_read_per_competency_and_defaults_to_three():
+    marks = {1: [1.0, 1.0]}
+    mixed = results("P-INT", marks) + results("P-TRA", marks) + results("OPS-VAL", marks)
+    levels = demonstrated_levels(mixed, {"P-INT": 2, "P-TRA": 3})
+    assert levels == {"P-INT": 1, "P-TRA": 0, "OPS-VAL": 0}
+    assert DEFAULT_MIN_QUESTIONS == 3
+
+
 def test_competencies_are_judged_apart_and_untagged_questions_ignored():
-    mixed = results("P-INT", {1: [1.0, 1.0], 2: [1.0]}) + results("P-TRA", {1: [0.5, 0.5]})
+    mixed = results("P-INT", {1: [1.0] * 3, 2: [1.0] * 3}) + results("P-TRA", {1: [0.5] * 3})
     mixed.append(result(None, 4, 1.0))
     assert demonstrated_levels(mixed) == {"P-INT": 2, "P-TRA": 0}
 
 
 def test_an_attempt_without_tagged_questions_demonstrates_nothing():
     assert demonstrated_levels([result("", 1, 1.0)]) == {}
+    assert demonstrations([result(None, 1, 1.0)]) == {}
+
+
+def test_a_demonstration_names_the_questions_that_made_it():
+    made = [result("P-INT", 1, 1.0), result("P-INT", 1, 1.0), result("P-INT", 2, 1.0)]
+    made += [result("P-INT", 2, 0.5), result("P-INT", 2, 1.0)]
+    above = [result("P-INT", 3, 0.0)] * 3
+    shown = demonstrations(made + above, {"P-INT": 3})["P-INT"]
+    assert shown == Demonstration(2, 0.9, tuple(made), 3)
+
+
+def test_no_level_keeps_every_question_of_the_competency_and_their_score():
+    tried = [result("P-INT", 1, 1.0), result("P-INT", 2, 0.0), result("P-INT", 2, 0.5)]
+    shown = demonstrations([*tried, result("P-TRA", 1, 1.0)], {"P-INT": 2})["P-INT"]
+    assert shown == Demonstration(0, 0.5, tuple(tried), 2)
+
+
+def test_the_rule_text_states_n_and_the_threshold():
+    assert DEMONSTRATION_RULE == (
+        "A graded quiz demonstrates level L in a competency when it holds at least 3 questions "
+        "of that competency at level L and you score at least 80% of the marks on that "
+        "competency's questions of level L or below. The highest such L counts; below that, "
+        "the attempt is recorded as level 0."
+    )
+    assert "at least 3 questions of that competency at level L" in DEMONSTRATION_RULE
+    assert "at least 80% of the marks" in DEMONSTRATION_RULE
+    assert "questions of level L or below" in DEMONSTRATION_RULE
+    assert "at least 1 question of that competency" in demonstration_rule(1)
+    assert "at least 7 questions" in demonstration_rule(7)
 
 
 # --- level_from_evidence ------------------------------------------------------------------------
