@@ -172,7 +172,9 @@ class CatalogueCheck:
             "its true/false questions; two questions whose normalised texts are equal or have a "
             f"difflib ratio above {limits['near_duplicate_ratio_above']}.",
             "",
-            f"Banks ({len(self.banks)} courses not archived):",
+            f"Banks ({len(self.banks)} courses not archived). “Can evidence” counts, per "
+            "competency and level, the questions an evidencing quiz can draw (“/n” when the "
+            "bank holds more):",
         ]
         for bank in self.banks:
             flagged = len(bank.problems)
@@ -188,6 +190,7 @@ class CatalogueCheck:
                 + (
                     ", ".join(
                         f"{row.competency_code} L{row.level} {row.drawn}"
+                        + (f"/{row.questions}" if row.drawn < row.questions else "")
                         for row in bank.coverage
                         if row.competency_code
                     )
