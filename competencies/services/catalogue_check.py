@@ -210,7 +210,7 @@ class CatalogueCheck:
 
 
 def check_catalogue() -> CatalogueCheck:
-    """Check every bank not archived and every position requirement (five queries)."""
+    """Check every bank not archived and every position requirement (four queries)."""
     banks = catalogue_bank_reports()
     reach = evidence_reach(banks)
     requirements = tuple(
