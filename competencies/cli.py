@@ -1,5 +1,6 @@
 """`flask competencies rebuild|backfill-evidence|import-framework|export-framework` and
-`flask frameworks load-defaults`."""
+`flask frameworks load-defaults`, and `flask catalogue check` (the group is courses': the check
+reads both packages, and only competencies may import the other)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,25 @@ from lms.extensions import db
 
 competencies_cli = AppGroup("competencies", help="Competency levels and frameworks.")
 frameworks_cli = AppGroup("frameworks", help="Competency frameworks (reference data).")
+
+
+@click.command("check")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def check_catalogue_command(as_json: bool) -> None:
+    """Check every question bank (giveaway keys, true/false balance, duplicates, what each
+    competency level can be evidenced by) and whether a published course can evidence every
+    position requirement. Exits with 1 when a problem is found. Reads the database only."""
+    import json
+
+    from competencies.services.catalogue_check import check_catalogue
+
+    checked = check_catalogue()
+    if as_json:
+        click.echo(json.dumps(checked.as_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(checked.report())
+    if checked.problems:
+        raise SystemExit(1)
 
 
 @frameworks_cli.command("load-defaults")

@@ -107,6 +107,7 @@ TABLE = RouteTable(
             TRAINER_REFUSED,
         ),
         ("GET", f"{COURSE}/questions"): (f"{C}/questions", TRAINER_PAGE),
+        ("GET", f"{COURSE}/questions/checks"): (f"{C}/questions/checks", TRAINER_PAGE),
         ("GET", f"{COURSE}/questions/new"): (f"{C}/questions/new", TRAINER_PAGE),
         ("POST", f"{COURSE}/questions/new"): (f"{C}/questions/new", TRAINER_REFUSED),
         ("GET", f"{COURSE}/questions/<int:question_id>"): (
@@ -139,6 +140,7 @@ TABLE = RouteTable(
         "authoring.images": TRAINER,
         "authoring.edit_quiz": TRAINER,
         "authoring.question_bank": TRAINER,
+        "authoring.bank_checks_page": TRAINER,
         "authoring.edit_question": TRAINER,
         "authoring.archive_question": TRAINER,
         "authoring.preview": TRAINER,

@@ -86,6 +86,7 @@ def test_the_authoring_routes_are_all_for_trainers_only(app):
         "authoring.images",
         "authoring.edit_quiz",
         "authoring.question_bank",
+        "authoring.bank_checks_page",
         "authoring.edit_question",
         "authoring.archive_question",
         "authoring.preview",

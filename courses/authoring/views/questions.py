@@ -10,7 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from courses.authoring.question_forms import QuestionForm, form_drops_details, question_form
-from courses.authoring.services import questions
+from courses.authoring.services import bank_checks, questions
 from courses.authoring.views.blueprint import (
     blueprint,
     editable_course,
@@ -33,6 +33,22 @@ def question_bank(course_id: int):
         course=course,
         questions=questions.bank_of(course, include_archived=True),
         type_labels={name: kind.label for name, kind in QUESTION_TYPES.items()},
+    )
+
+
+@blueprint.route("/courses/<int:course_id>/questions/checks")
+@allow("trainer")
+def bank_checks_page(course_id: int):
+    """The bank's checks, the per-bank part of `flask catalogue check`."""
+    course = editable_course(course_id)
+    low, high = bank_checks.TRUE_SHARE_BAND
+    return render_template(
+        "authoring/bank_checks.html",
+        course=course,
+        report=bank_checks.bank_report(course),
+        percent=bank_checks.percent,
+        band=(round(low * 100), round(high * 100)),
+        ratio=bank_checks.NEAR_DUPLICATE_RATIO,
     )
 
 

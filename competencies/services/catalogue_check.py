@@ -1,0 +1,219 @@
+"""`flask catalogue check`: the banks' checks (courses/authoring/services/bank_checks.py) and,
+for every position requirement of every framework, whether some published course can evidence
+it. Reads the database only.
+
+A requirement (competency C at level L) can be reached when a published course's bank holds a
+question of C at level L or above that one of its evidencing quizzes can draw
+(`bank_checks.can_evidence`). Trainer-graded tasks will be a second way once they exist."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from competencies.models import Competency, Framework, PositionRequirement
+from courses.authoring.services.bank_checks import (
+    BankReport,
+    catalogue_bank_reports,
+    cut_offs,
+    percent,
+)
+from courses.learning.models import CourseStatus
+from lms.extensions import db
+from lms.organisation.models import JobPosition
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One position requirement, as plain data."""
+
+    framework_code: str
+    position_code: str
+    competency_code: str
+    competency_name: str
+    required_level: int
+    level_name: str
+    mandatory: bool
+
+
+@dataclass(frozen=True)
+class RequirementReach:
+    requirement: Requirement
+    courses: tuple[str, ...]  # published courses that can evidence the level, or above
+    best_level: int  # the highest level any published course can evidence (0: none)
+    best_courses: tuple[str, ...]  # where that level is evidenced
+
+    @property
+    def reachable(self) -> bool:
+        return bool(self.courses)
+
+    @property
+    def problem(self) -> str:
+        r = self.requirement
+        best = (
+            f"the highest level any published course can evidence is {self.best_level}, in "
+            + ", ".join(self.best_courses)
+            if self.best_level
+            else "no published course can evidence it at any level"
+        )
+        kind = "mandatory" if r.mandatory else "optional"
+        return (
+            f"{r.framework_code}: {r.position_code} requires {r.competency_code} "
+            f"({r.competency_name}) at level {r.required_level} ({r.level_name}, {kind}), "
+            f"which no published course can evidence: {best}."
+        )
+
+
+def evidence_reach(reports: Sequence[BankReport]) -> dict[str, dict[int, tuple[str, ...]]]:
+    """Per competency code and level, the published courses whose evidencing quizzes can draw
+    a question of that competency at that level."""
+    reach: dict[str, dict[int, list[str]]] = {}
+    for report in reports:
+        if report.status != CourseStatus.PUBLISHED:
+            continue
+        for row in report.coverage:
+            if row.competency_code and row.drawn:
+                reach.setdefault(row.competency_code, {}).setdefault(row.level, []).append(
+                    report.course_code
+                )
+    return {
+        code: {level: tuple(courses) for level, courses in levels.items()}
+        for code, levels in reach.items()
+    }
+
+
+def reach_requirement(
+    requirement: Requirement, reach: dict[str, dict[int, tuple[str, ...]]]
+) -> RequirementReach:
+    levels = reach.get(requirement.competency_code, {})
+    courses = sorted(
+        {
+            course
+            for level, at_level in levels.items()
+            if level >= requirement.required_level
+            for course in at_level
+        }
+    )
+    best = max(levels, default=0)
+    return RequirementReach(requirement, tuple(courses), best, tuple(sorted(levels.get(best, ()))))
+
+
+def position_requirements() -> list[Requirement]:
+    """Every requirement of every position, by framework, position and competency (one query)."""
+    rows = db.session.execute(
+        select(PositionRequirement, JobPosition.code, Competency, Framework)
+        .join(JobPosition, JobPosition.id == PositionRequirement.position_id)
+        .join(Competency, Competency.id == PositionRequirement.competency_id)
+        .join(Framework, Framework.id == Competency.framework_id)
+        .order_by(Framework.position, Framework.id, JobPosition.code, Competency.code)
+    ).all()
+    return [
+        Requirement(
+            framework.code,
+            position_code,
+            competency.code,
+            competency.name,
+            requirement.required_level,
+            framework.level_name(requirement.required_level),
+            requirement.mandatory,
+        )
+        for requirement, position_code, competency, framework in rows
+    ]
+
+
+@dataclass(frozen=True)
+class CatalogueCheck:
+    banks: tuple[BankReport, ...]
+    requirements: tuple[RequirementReach, ...]
+
+    @property
+    def unreachable(self) -> list[RequirementReach]:
+        return [reach for reach in self.requirements if not reach.reachable]
+
+    @property
+    def problems(self) -> list[str]:
+        problems = [problem for bank in self.banks for problem in bank.problems]
+        return problems + [reach.problem for reach in self.unreachable]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ok": not self.problems,
+            "cut_offs": cut_offs(),
+            "banks": [bank.as_json() for bank in self.banks],
+            "requirements": {
+                "total": len(self.requirements),
+                "reachable": len(self.requirements) - len(self.unreachable),
+                "unreachable": [
+                    {
+                        "framework": r.requirement.framework_code,
+                        "position": r.requirement.position_code,
+                        "competency": r.requirement.competency_code,
+                        "required_level": r.requirement.required_level,
+                        "mandatory": r.requirement.mandatory,
+                        "best_level": r.best_level,
+                        "best_courses": list(r.best_courses),
+                    }
+                    for r in self.unreachable
+                ],
+            },
+            "problems": self.problems,
+        }
+
+    def report(self) -> str:
+        """The text report: the cut-offs, each bank, the requirements, then every problem."""
+        limits = cut_offs()
+        low, high = limits["true_share_band"]
+        lines = [
+            "Cut-offs: the key is the longest option in more than one third of a bank's "
+            f"single-choice questions; True keys outside {low * 100:.0f}–{high * 100:.0f} % of "
+            "its true/false questions; two questions whose normalised texts are equal or have a "
+            f"difflib ratio above {limits['near_duplicate_ratio_above']}.",
+            "",
+            f"Banks ({len(self.banks)} courses not archived). “Can evidence” counts, per "
+            "competency and level, the questions an evidencing quiz can draw (“/n” when the "
+            "bank holds more):",
+        ]
+        for bank in self.banks:
+            flagged = len(bank.problems)
+            lines.append(
+                f"  {bank.course_code} ({bank.status}): {bank.questions} questions; "
+                f"key longest {len(bank.longest_key)}/{bank.single_choice} single choice "
+                f"({percent(bank.longest_key_share)}); True {bank.true_keys}/{bank.true_false} "
+                f"true/false ({percent(bank.true_share)}); {len(bank.duplicates)} duplicate "
+                f"pair(s){'; ' + str(flagged) + ' problem(s)' if flagged else ''}"
+            )
+            lines.append(
+                "    can evidence: "
+                + (
+                    ", ".join(
+                        f"{row.competency_code} L{row.level} {row.drawn}"
+                        + (f"/{row.questions}" if row.drawn < row.questions else "")
+                        for row in bank.coverage
+                        if row.competency_code
+                    )
+                    or "nothing"
+                )
+            )
+        reached = len(self.requirements) - len(self.unreachable)
+        lines += [
+            "",
+            f"Position requirements: {reached} of {len(self.requirements)} can be evidenced "
+            "by a published course.",
+        ]
+        problems = self.problems
+        lines += ["", f"{len(problems)} problem(s)" + (":" if problems else ".")]
+        lines += [f"- {problem}" for problem in problems]
+        return "\n".join(lines)
+
+
+def check_catalogue() -> CatalogueCheck:
+    """Check every bank not archived and every position requirement (four queries)."""
+    banks = catalogue_bank_reports()
+    reach = evidence_reach(banks)
+    requirements = tuple(
+        reach_requirement(requirement, reach) for requirement in position_requirements()
+    )
+    return CatalogueCheck(tuple(banks), requirements)
