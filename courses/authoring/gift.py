@@ -185,7 +185,8 @@ def _parse_question(block: _Block, category: str, untagged: Untagged | None) -> 
     try:
         kind, data = _parse_answers(answers.strip(), syntax)
     except GiftSyntaxError as error:
-        near = _line_of(block, error.near.strip(), offset) if error.near.strip() else offset
+        needle = (error.near.strip().splitlines() or [""])[0]
+        near = _line_of(block, needle, offset) if needle else offset
         raise GiftSyntaxError(error.message, near) from None
     problems = kind.validate(data)
     if problems:
@@ -355,7 +356,7 @@ SYNTAX: GiftSyntax = _Syntax()
 
 # Characters that start Markdown inline markup anywhere, and block markup at a line's start.
 _INLINE_MARKUP = re.compile(r"([\\`*_\[\]])")
-_BLOCK_MARKUP = re.compile(r"^(\s*)([#>+-]|\d+\.)", re.MULTILINE)
+_BLOCK_MARKUP = re.compile(r"^(\s*)([#>]|[+-](?=\s)|\d+\.(?=\s))", re.MULTILINE)
 
 
 def literal_markdown(text: str) -> str:

@@ -197,7 +197,10 @@ class Matching(QuestionType):
         arrows = [entry for _, entry in entries if "->" in entry]
         if not arrows:
             return None
-        odd = next((entry for marker, entry in entries if marker != "=" or "->" not in entry), None)
+        odd = next(
+            (marker + entry for marker, entry in entries if marker != "=" or "->" not in entry),
+            None,
+        )
         if odd is not None:
             raise GiftSyntaxError(
                 "In a matching question every answer is '=item -> answer' "

@@ -87,18 +87,21 @@ class MultipleResponse(ChoiceType):
             return []
         return [
             f"The wrong answers scored 0%, so ticking every box would have scored 100%: each "
-            f"wrong answer ticked now takes away {syntax.format_weight(penalty).strip('%')}% "
-            "(the share of one right answer)."
+            f"wrong answer ticked now takes away {syntax.format_weight(penalty).strip('%')}%, "
+            "so that ticking every box scores nothing."
         ]
 
 
 def _penalty_for_free_wrong_choices(choices: list[Data]) -> float:
-    """The penalty (from Moodle's list) a wrong choice gets when no choice has one: the share of
-    one right choice, so ticking every box never scores full marks; 0 when nothing is free."""
-    right = [c for c in choices if c["fraction"] > 0]
-    if not right or any(c["fraction"] < 0 for c in choices):
+    """The penalty a wrong choice gets when no choice has one: the wrong choices together take
+    away 100%, so ticking every box scores nothing (as validate asks), each the smallest weight
+    of Moodle's list that does it; 0 when no wrong choice is free."""
+    free = sum(1 for c in choices if c["fraction"] == 0)
+    if not free or any(c["fraction"] < 0 for c in choices):
         return 0.0
-    if not any(c["fraction"] == 0 for c in choices):
-        return 0.0
-    share = 1 / len(right)
-    return min((float(p) / 100 for p in MOODLE_PERCENTS[:-1]), key=lambda p: abs(p - share))
+    weights = sorted(float(p) / 100 for p in MOODLE_PERCENTS[:-1])
+    return next(w for w in weights if w * free >= 1 - _MOODLE_ROUNDING)
+
+
+# Moodle's thirds (33.33333% each) add up to 99.99999%, which counts as 100%.
+_MOODLE_ROUNDING = 0.00001

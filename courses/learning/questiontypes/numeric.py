@@ -182,14 +182,17 @@ class Numeric(TypedAnswerType):
         answers, other = [], ""
         for marker, entry in entries:
             if marker == "=":
-                answers.append(_read_answer(entry, syntax))
+                try:
+                    answers.append(_read_answer(entry, syntax))
+                except GiftSyntaxError as error:
+                    raise GiftSyntaxError(error.message, near=marker + entry) from None
             elif entry.strip().startswith("#") and not other:
                 other = syntax.text(entry.strip()[1:])
             else:
                 raise GiftSyntaxError(
                     "In a numeric question, '~' starts only the feedback for any other answer "
                     "('~#…'), once.",
-                    near=entry.split("#")[0] or entry,
+                    near=marker + entry,
                 )
         return with_other_feedback({"answers": answers}, other)
 
@@ -213,15 +216,7 @@ def with_other_feedback(data: Data, other: str | None) -> Data:
 
 
 def _read_answer(entry: str, syntax: GiftSyntax) -> Data:
-    """One answer: `value`, `value:tolerance` or `min..max`, with a weight and feedback; an
-    error names the answer, so that the reader reports the answer's line."""
-    try:
-        return _read_numbers(entry, syntax)
-    except GiftSyntaxError as error:
-        raise GiftSyntaxError(error.message, near=entry.split("#")[0]) from None
-
-
-def _read_numbers(entry: str, syntax: GiftSyntax) -> Data:
+    """One answer: `value`, `value:tolerance` or `min..max`, with a weight and feedback."""
     weight, entry = syntax.weight(entry.strip())
     text, feedback = syntax.split_feedback(entry)
     text = text.strip()
