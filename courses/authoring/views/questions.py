@@ -69,7 +69,11 @@ def import_bank(course_id: int):
     form = GiftImportForm()
     problems: list[str] = []
     if form.validate_on_submit():
-        data = form.file.data.read(bank_gift.MAX_GIFT_BYTES + 1)
+        upload = form.file.data
+        try:
+            data = upload.read(bank_gift.MAX_GIFT_BYTES + 1)
+        finally:
+            upload.close()  # a large upload is spooled to a temporary file
         untagged = Untagged(form.level.data, form.competency_code.data or None)
         try:
             with saving():
