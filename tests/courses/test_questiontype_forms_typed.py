@@ -294,6 +294,10 @@ SAMPLES = {
     "true_false": {"answer": False},
     "numeric": {"answers": [{"value": 1234567.0, "tolerance": 0.0, "fraction": 1.0}]},
     "short_text": {"answers": [{"text": "Harmonized System"}, {"text": "HS"}]},
+    "matching": {
+        "pairs": [{"prompt": "a", "answer": "A"}, {"prompt": "b", "answer": "B"}],
+        "distractors": ["C"],
+    },
 }
 
 
