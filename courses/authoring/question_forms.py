@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
@@ -129,3 +130,37 @@ def form_drops_details(question: Question) -> bool:
     """Whether saving this question through the form would lose part of it (details imported
     from GIFT that its type's fields cannot show)."""
     return question_type(question.qtype).form_drops_details(question.data or {})
+
+
+class GiftImportForm(FlaskForm):
+    """A GIFT file for a course's question bank, and what its untagged questions get."""
+
+    file = FileField(
+        _l("GIFT file"),
+        validators=[FileRequired(message=_l("Choose a GIFT file (.gift or .txt)."))],
+        description=_l(
+            "Questions in Moodle's GIFT format, as Moodle's export or this page's export writes "
+            "them: multiple choice, true/false, short answer, numerical and matching."
+        ),
+    )
+    level = SelectField(
+        _l("Level for questions without a level tag"),
+        coerce=int,
+        choices=[SelectChoice(level, label) for level, label in LEVEL_LABELS.items()],
+        description=_l(
+            "Moodle writes no level: such questions take this one. A question whose comment "
+            "line holds [tag:level-N] keeps its own."
+        ),
+    )
+    competency_code = StringField(
+        _l("Competency for questions without a competency tag"),
+        filters=[strip_upper],
+        validators=[
+            Optional(),
+            Regexp(
+                COMPETENCY_CODE,
+                message=_l("A competency code is capital letters, digits and hyphens (OPS-VAL)."),
+            ),
+        ],
+        description=_l("Optional; a question tagged [tag:competency-CODE] keeps its own."),
+    )

@@ -118,6 +118,8 @@ TABLE = RouteTable(
             f"{C}/questions/{{a_question}}",
             TRAINER_REFUSED,
         ),
+        ("GET", f"{COURSE}/questions.gift"): (f"{C}/questions.gift", TRAINER_PAGE),
+        ("POST", f"{COURSE}/questions/import"): (f"{C}/questions/import", TRAINER_REFUSED),
         ("POST", f"{COURSE}/questions/<int:question_id>/archive"): (
             f"{C}/questions/{{a_question}}/archive",
             TRAINER_REDIRECT,
@@ -143,6 +145,8 @@ TABLE = RouteTable(
         "authoring.bank_checks_page": TRAINER,
         "authoring.edit_question": TRAINER,
         "authoring.archive_question": TRAINER,
+        "authoring.export_bank": TRAINER,
+        "authoring.import_bank": TRAINER,
         "authoring.preview": TRAINER,
         "authoring.export": TRAINER,
         "authoring.import_course": TRAINER,

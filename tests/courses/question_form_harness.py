@@ -13,7 +13,7 @@ from courses.learning.questiontypes import (
     question_type,
 )
 
-TYPES = ("single_choice", "multiple_response", "true_false", "numeric", "short_text")
+TYPES = ("single_choice", "multiple_response", "true_false", "numeric", "short_text", "matching")
 
 
 def form_class(qtype: str) -> type[Form]:

@@ -6,7 +6,7 @@ import random
 
 from courses.learning.questiontypes import question_type
 
-TYPES = ("single_choice", "multiple_response", "true_false", "numeric", "short_text")
+TYPES = ("single_choice", "multiple_response", "true_false", "numeric", "short_text", "matching")
 
 
 def frozen(qtype: str, data: dict, *, shuffle: bool = False, seed: int = 1) -> dict:

@@ -89,6 +89,8 @@ def test_the_authoring_routes_are_all_for_trainers_only(app):
         "authoring.bank_checks_page",
         "authoring.edit_question",
         "authoring.archive_question",
+        "authoring.export_bank",
+        "authoring.import_bank",
         "authoring.preview",
         "authoring.export",
         "authoring.import_course",

@@ -210,7 +210,16 @@ def test_an_empty_text_has_no_questions_and_no_errors():
         ("::name:: {T}", "The question has no text."),
         ("Q {}", "Empty answer block: essay questions are not supported."),
         ("Q {  }", "Empty answer block: essay questions are not supported."),
-        ("Q {=a -> b =c -> d}", "Matching questions are not supported."),
+        (
+            "Q {=a -> b ~c -> d}",
+            "In a matching question every answer is '=item -> answer' "
+            "('= -> answer' for an extra wrong one).",
+        ),
+        (
+            "Q {=a -> b =c -> d}",
+            "A matching question needs at least 2 items and 3 different "
+            "answers (extra wrong answers count).",
+        ),
         ("Q {stray =A ~B}", "Unexpected text before the first answer: 'stray'."),
         ("Q {=%150%A ~B}", "The weight 150% is outside -100% to 100%."),
         ("Q {~%-101%A =B}", "The weight -101% is outside -100% to 100%."),

@@ -195,4 +195,5 @@ def test_the_type_is_gone_once_unregistered(keyword_type):
         "true_false",
         "numeric",
         "short_text",
+        "matching",
     ]

@@ -30,6 +30,7 @@ def test_numeric_offers_an_answer_a_tolerance_and_feedback():
         "numeric_answer": "Right answer (a number)",
         "numeric_tolerance": "Tolerance (±)",
         "numeric_feedback": "Feedback for the right answer",
+        "numeric_other_feedback": "Feedback for any other answer",
     }
     form = form_class("numeric")()
     assert str(form.numeric_tolerance.description) == (
@@ -103,11 +104,13 @@ def test_the_form_shows_the_best_numeric_answer():
         "numeric_answer": "1234567",
         "numeric_tolerance": "0.25",
         "numeric_feedback": "Right",
+        "numeric_other_feedback": "",
     }
     assert question_type("numeric").form_values({"answers": [{"value": 3}]}) == {
         "numeric_answer": "3",
         "numeric_tolerance": "0",
         "numeric_feedback": "",
+        "numeric_other_feedback": "",
     }
     assert question_type("numeric").form_values({}) == {}
     # An answer without a weight is not taken for the one worth 100%.
@@ -134,7 +137,8 @@ def test_the_form_says_when_it_drops_numeric_answers():
 def test_short_text_offers_accepted_answers_one_per_line():
     assert labels("short_text") == {"accepted_answers": "Accepted answers, one per line"}
     assert str(form_class("short_text")().accepted_answers.description) == (
-        "Capitals and extra spaces in an officer's answer do not matter."
+        "Capitals and extra spaces in an officer's answer do not matter; * stands for any text "
+        "(\\* for an asterisk)."
     )
 
 
@@ -290,6 +294,10 @@ SAMPLES = {
     "true_false": {"answer": False},
     "numeric": {"answers": [{"value": 1234567.0, "tolerance": 0.0, "fraction": 1.0}]},
     "short_text": {"answers": [{"text": "Harmonized System"}, {"text": "HS"}]},
+    "matching": {
+        "pairs": [{"prompt": "a", "answer": "A"}, {"prompt": "b", "answer": "B"}],
+        "distractors": ["C"],
+    },
 }
 
 

@@ -196,8 +196,8 @@ def test_multiple_response_refusals():
     # A third each is close enough to 100% (authors type 33.333%).
     thirds = [choice(f"c{n}", "X", 0.33333) for n in (1, 2, 3)]
     assert qtype.validate({"choices": [*thirds, choice("c4", "Y", -1.0)]}) == []
-    assert qtype.validate({"choices": [choice("c1", "A", 0.5), choice("c2", "B", 0.52)]}) == [
-        "The weights of the right choices add up to 102%; they must add up to 100%."
+    assert qtype.validate({"choices": [choice("c1", "A", 0.5), choice("c2", "B", 0.6)]}) == [
+        "The weights of the right choices add up to 110%; they must add up to 100%."
     ]
     unpunished = {"choices": [choice("c1", "A", 0.5), choice("c2", "B", 0.5), choice("c3", "C")]}
     assert qtype.validate(unpunished) == [

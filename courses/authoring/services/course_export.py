@@ -76,11 +76,12 @@ def export_course(course: Course, folder: Path) -> Path:
     (folder / MANIFEST).write_text(
         json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    (folder / BANK_FILE).write_text(write_gift(_as_gift(bank_of(course))), encoding="utf-8")
+    (folder / BANK_FILE).write_text(write_gift(as_gift(bank_of(course))), encoding="utf-8")
     return folder
 
 
-def _as_gift(questions: list[Question]) -> list[GiftQuestion]:
+def as_gift(questions: list[Question]) -> list[GiftQuestion]:
+    """Bank questions as the GIFT writer takes them."""
     return [
         GiftQuestion(
             line=0,

@@ -6,11 +6,18 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from courses.authoring.question_forms import QuestionForm, form_drops_details, question_form
-from courses.authoring.services import bank_checks, questions
+from courses.authoring.gift import Untagged
+from courses.authoring.question_forms import (
+    GiftImportForm,
+    QuestionForm,
+    form_drops_details,
+    question_form,
+)
+from courses.authoring.services import bank_checks, bank_gift, questions
+from courses.authoring.services.course_format import CourseFileErrors
 from courses.authoring.views.blueprint import (
     blueprint,
     editable_course,
@@ -27,12 +34,17 @@ from lms.markdown import render_markdown
 @blueprint.route("/courses/<int:course_id>/questions")
 @allow("trainer")
 def question_bank(course_id: int):
-    course = editable_course(course_id)
+    return _bank_page(editable_course(course_id), GiftImportForm(), [])
+
+
+def _bank_page(course: Any, form: GiftImportForm, problems: list[str]) -> Any:
     return render_template(
         "authoring/questions.html",
         course=course,
         questions=questions.bank_of(course, include_archived=True),
         type_labels={name: kind.label for name, kind in QUESTION_TYPES.items()},
+        import_form=form,
+        problems=problems,
     )
 
 
@@ -50,6 +62,49 @@ def bank_checks_page(course_id: int):
         band=(round(low * 100), round(high * 100)),
         ratio=bank_checks.NEAR_DUPLICATE_RATIO,
     )
+
+
+@blueprint.route("/courses/<int:course_id>/questions.gift")
+@allow("trainer")
+def export_bank(course_id: int):
+    """The questions in use as a GIFT file (Moodle imports it with its default settings)."""
+    course = editable_course(course_id)
+    return Response(
+        bank_gift.export_bank_gift(course),
+        mimetype="text/plain",
+        headers={"Content-Disposition": f'attachment; filename="{course.code}-questions.gift"'},
+    )
+
+
+@blueprint.route("/courses/<int:course_id>/questions/import", methods=["POST"])
+@allow("trainer")
+def import_bank(course_id: int):
+    """Add a GIFT file's questions to the bank: all of them, or none and every problem listed
+    with its line."""
+    course = editable_course(course_id)
+    form = GiftImportForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            data = upload.read(bank_gift.MAX_GIFT_BYTES + 1)
+        finally:
+            upload.close()  # a large upload is spooled to a temporary file
+        untagged = Untagged(form.level.data, form.competency_code.data or None)
+        try:
+            with saving():
+                report = bank_gift.import_bank_gift(course, data, untagged)
+        except CourseFileErrors as error:
+            problems = error.problems
+        else:
+            flash(
+                _("%(count)d question(s) imported.", count=report.count),
+                "success",
+            )
+            for note in report.notes:
+                flash(note, "info")
+            return redirect(url_for("authoring.question_bank", course_id=course.id))
+    return _bank_page(course, form, problems), 400
 
 
 @blueprint.route("/courses/<int:course_id>/questions/new", methods=["GET", "POST"])

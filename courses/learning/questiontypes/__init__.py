@@ -13,6 +13,7 @@ from __future__ import annotations
 
 # The built-in types: importing a type's module registers it.
 from courses.learning.questiontypes import (  # noqa: F401
+    matching,
     multiple_response,
     numeric,
     short_text,

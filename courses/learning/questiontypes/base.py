@@ -20,13 +20,44 @@ from wtforms import Field, Form
 Data = dict[str, Any]
 
 
-class GiftSyntaxError(ValueError):
-    """A GIFT question that cannot be read; `line_offset` counts from the question's first line."""
+# Moodle's fractions for an answer's weight (question_bank::fraction_options_full, the list its
+# GIFT import matches a weight against with the default "error" setting), as Moodle writes them.
+MOODLE_PERCENTS = (
+    "100", "90", "83.33333", "80", "75", "70", "66.66667", "60", "50", "40", "33.33333", "30",
+    "25", "20", "16.66667", "14.28571", "12.5", "11.11111", "10", "5", "0",
+)  # fmt: skip
+# Moodle's import takes a weight within 0.00001 of a fraction of the list (0.001 percent).
+_MOODLE_TOLERANCE = 0.00001
 
-    def __init__(self, message: str, line_offset: int = 0) -> None:
+
+def is_moodle_fraction(fraction: float) -> bool:
+    """Whether Moodle takes this weight (from -1 to 1): one of its list, or the list's negative."""
+    return any(abs(abs(fraction) - float(p) / 100) < _MOODLE_TOLERANCE for p in MOODLE_PERCENTS)
+
+
+def weight_problems(fractions: list[float]) -> list[str]:
+    """A problem naming the weights Moodle would refuse, so that every bank can be exchanged."""
+    odd = sorted(
+        {f"{fraction * 100:g}%" for fraction in fractions if not is_moodle_fraction(fraction)}
+    )
+    if not odd:
+        return []
+    return [
+        f"The weight(s) {', '.join(odd)} are not in Moodle's list: use one of "
+        f"{', '.join(p + '%' for p in MOODLE_PERCENTS)} or their negatives (a third is "
+        "33.33333%)."
+    ]
+
+
+class GiftSyntaxError(ValueError):
+    """A GIFT question that cannot be read; `line_offset` counts from the question's first line,
+    or `near` is the (protected) text of the answer at fault, whose line the reader finds."""
+
+    def __init__(self, message: str, line_offset: int = 0, near: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.line_offset = line_offset
+        self.near = near
 
 
 class GiftSyntax(Protocol):
@@ -36,6 +67,7 @@ class GiftSyntax(Protocol):
     escaped_colon: str
 
     def restore(self, text: str) -> str: ...
+    def text(self, text: str) -> str: ...
     def escape(self, text: str) -> str: ...
     def entries(self, body: str) -> list[tuple[str, str]]: ...
     def answer_entries(self, body: str) -> list[tuple[str, str]]: ...
@@ -124,6 +156,10 @@ class QuestionType(ABC):
     def read_gift(self, body: str, syntax: GiftSyntax) -> Data | None:
         """The `data` of a GIFT answer body written in this type's syntax, or None when the body
         is not this type's. Raise GiftSyntaxError for a body that is this type's but wrong."""
+
+    def gift_notes(self, body: str, syntax: GiftSyntax) -> list[str]:
+        """What read_gift decided that the import report should state (a grading rule)."""
+        return []
 
     @abstractmethod
     def write_gift(self, data: Data, syntax: GiftSyntax) -> str:

@@ -17,6 +17,7 @@ from courses.learning.questiontypes.base import (
     QuestionType,
     format_number,
     parse_number,
+    weight_problems,
 )
 from lms.accounts.forms import strip_whitespace
 from lms.markdown import render_markdown
@@ -68,6 +69,9 @@ def freeze_choices(data: Data, rng: random.Random, shuffle: bool) -> list[Data]:
 
 
 class ChoiceType(QuestionType):
+    def _weight_problems(self, data: Data) -> list[str]:
+        return weight_problems([float(c.get("fraction", 0)) for c in data.get("choices", [])])
+
     def freeze(self, data: Data, rng: random.Random, shuffle: bool) -> Data:
         return {"choices": freeze_choices(data, rng, shuffle)}
 
@@ -142,9 +146,9 @@ class ChoiceType(QuestionType):
             fraction = weight if weight is not None else (1.0 if marker == "=" else 0.0)
             choice = {
                 "id": f"c{index + 1}",
-                "text": syntax.restore(text),
+                "text": syntax.text(text),
                 "fraction": fraction,
-                "feedback": syntax.restore(feedback),
+                "feedback": syntax.text(feedback),
             }
             choices.append((marker, choice))
         return choices

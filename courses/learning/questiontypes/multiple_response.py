@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from courses.learning.questiontypes.base import Data, GiftSyntax
+from courses.learning.questiontypes.base import MOODLE_PERCENTS, Data, GiftSyntax
 from courses.learning.questiontypes.choices import ChoiceType
 from courses.learning.questiontypes.registry import register
 
@@ -49,7 +49,7 @@ class MultipleResponse(ChoiceType):
             )
         if any(not str(c.get("text", "")).strip() for c in choices):
             problems.append("Every choice needs a text.")
-        return problems
+        return problems + self._weight_problems(data)
 
     def read_answer(self, values: list[str]) -> list[str]:
         return sorted({value[:20] for value in values})[:50]
@@ -57,7 +57,8 @@ class MultipleResponse(ChoiceType):
     def grade(self, frozen: Data, answer: Any) -> float:
         chosen = set(answer) if isinstance(answer, list) else set()
         total = sum(c["fraction"] for c in frozen["choices"] if c["id"] in chosen)
-        return max(0.0, min(1.0, total))
+        # Moodle's thirds (33.33333% each) add up to 99.99999%: full marks all the same.
+        return max(0.0, min(1.0, round(total, 5)))
 
     def sample_answer(self, frozen: Data, right: bool, rng: random.Random) -> list[str]:
         good = [c["id"] for c in frozen["choices"] if c["fraction"] > 0]
@@ -66,7 +67,41 @@ class MultipleResponse(ChoiceType):
         return good[:1] + [c["id"] for c in frozen["choices"] if c["fraction"] < 0][:1]
 
     def read_gift(self, body: str, syntax: GiftSyntax) -> Data | None:
-        """Only `~` answers (weighted)."""
+        """Only `~` answers (weighted). Moodle's usual question leaves its wrong answers at 0%,
+        so that ticking every box scores 100%: they are given penalties (see gift_notes)."""
         entries = self._read_choices(body, syntax)
         markers = {marker for marker, _ in entries}
-        return {"choices": [choice for _, choice in entries]} if markers == {"~"} else None
+        if markers != {"~"}:
+            return None
+        choices = [choice for _, choice in entries]
+        penalty = _penalty_for_free_wrong_choices(choices)
+        for choice in choices:
+            if penalty and choice["fraction"] == 0:
+                choice["fraction"] = -penalty
+        return {"choices": choices}
+
+    def gift_notes(self, body: str, syntax: GiftSyntax) -> list[str]:
+        choices = [choice for _, choice in self._read_choices(body, syntax)]
+        penalty = _penalty_for_free_wrong_choices(choices)
+        if not penalty:
+            return []
+        return [
+            f"The wrong answers scored 0%, so ticking every box would have scored 100%: each "
+            f"wrong answer ticked now takes away {syntax.format_weight(penalty).strip('%')}%, "
+            "so that ticking every box scores nothing."
+        ]
+
+
+def _penalty_for_free_wrong_choices(choices: list[Data]) -> float:
+    """The penalty a wrong choice gets when no choice has one: the wrong choices together take
+    away 100%, so ticking every box scores nothing (as validate asks), each the smallest weight
+    of Moodle's list that does it; 0 when no wrong choice is free."""
+    free = sum(1 for c in choices if c["fraction"] == 0)
+    if not free or any(c["fraction"] < 0 for c in choices):
+        return 0.0
+    weights = sorted(float(p) / 100 for p in MOODLE_PERCENTS[:-1])
+    return next(w for w in weights if w * free >= 1 - _MOODLE_ROUNDING)
+
+
+# Moodle's thirds (33.33333% each) add up to 99.99999%, which counts as 100%.
+_MOODLE_ROUNDING = 0.00001

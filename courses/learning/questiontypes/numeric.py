@@ -1,5 +1,5 @@
 """Numeric: a number within a tolerance of the answer (GIFT `#value:tolerance`, `#min..max`,
-or several `=` answers after the `#`)."""
+or several `=` answers after the `#`, and `~#…` the feedback for any other answer)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from courses.learning.questiontypes.base import (
     exact_number,
     format_number,
     parse_number,
+    weight_problems,
 )
 from courses.learning.questiontypes.registry import register
 from lms.accounts.forms import strip_whitespace
@@ -62,7 +63,7 @@ class Numeric(TypedAnswerType):
                 problems.append("A tolerance cannot be negative.")
         if not any(float(a.get("fraction", 0)) == 1.0 for a in answers):
             problems.append("One answer must be worth 100%.")
-        return problems
+        return problems + weight_problems([float(a.get("fraction", 1.0)) for a in answers])
 
     def freeze(self, data: Data, rng: random.Random, shuffle: bool) -> Data:
         return {
@@ -74,8 +75,20 @@ class Numeric(TypedAnswerType):
                     "feedback_html": render_markdown(a.get("feedback", "")),
                 }
                 for a in data["answers"]
-            ]
+            ],
+            **(
+                {"other_feedback_html": render_markdown(data["other_feedback"])}
+                if data.get("other_feedback")
+                else {}
+            ),
         }
+
+    def feedback(self, frozen: Data, answer: Any) -> list[str]:
+        """The matched answer's feedback; for any other number typed, the 'other' feedback."""
+        if self._match(frozen, answer) is not None:
+            return super().feedback(frozen, answer)
+        other = frozen.get("other_feedback_html", "")
+        return [other] if other and isinstance(answer, str) and answer.strip() else []
 
     def _match(self, frozen: Data, answer: Any) -> Data | None:
         value = parse_number(answer) if isinstance(answer, str) else None
@@ -125,6 +138,11 @@ class Numeric(TypedAnswerType):
                 filters=[strip_whitespace],
                 validators=[Length(max=2000)],
             ),
+            "numeric_other_feedback": StringField(
+                _l("Feedback for any other answer"),
+                filters=[strip_whitespace],
+                validators=[Length(max=2000)],
+            ),
         }
 
     def data_from_form(self, form: Form) -> Data:
@@ -138,7 +156,7 @@ class Numeric(TypedAnswerType):
             "fraction": 1.0,
             "feedback": form.numeric_feedback.data or "",
         }
-        return {"answers": [answer]}
+        return with_other_feedback({"answers": [answer]}, form.numeric_other_feedback.data)
 
     def form_values(self, data: Data) -> dict[str, Any]:
         best = max(data.get("answers", []), key=lambda a: a.get("fraction", 0), default={})
@@ -148,6 +166,7 @@ class Numeric(TypedAnswerType):
             "numeric_answer": format_number(float(best["value"])),
             "numeric_tolerance": format_number(float(best.get("tolerance", 0))),
             "numeric_feedback": best.get("feedback", ""),
+            "numeric_other_feedback": data.get("other_feedback", ""),
         }
 
     def form_drops_details(self, data: Data) -> bool:
@@ -159,8 +178,23 @@ class Numeric(TypedAnswerType):
         if not body.startswith("#"):
             return None
         body = body[1:].strip()
-        entries = syntax.entries(body) if body.startswith("=") else [("=", body)]
-        return {"answers": [_read_answer(entry, syntax) for _, entry in entries]}
+        entries = syntax.entries(body) if body[:1] in ("=", "~") else [("=", body)]
+        answers, other = [], ""
+        for marker, entry in entries:
+            if marker == "=":
+                try:
+                    answers.append(_read_answer(entry, syntax))
+                except GiftSyntaxError as error:
+                    raise GiftSyntaxError(error.message, near=marker + entry) from None
+            elif entry.strip().startswith("#") and not other:
+                other = syntax.text(entry.strip()[1:])
+            else:
+                raise GiftSyntaxError(
+                    "In a numeric question, '~' starts only the feedback for any other answer "
+                    "('~#…'), once.",
+                    near=marker + entry,
+                )
+        return with_other_feedback({"answers": answers}, other)
 
     def write_gift(self, data: Data, syntax: GiftSyntax) -> str:
         lines = []
@@ -171,7 +205,14 @@ class Numeric(TypedAnswerType):
                 f"\t={weight}{exact_number(answer['value'])}:{exact_number(answer['tolerance'])}"
                 f"{syntax.feedback(answer.get('feedback', ''))}"
             )
+        if data.get("other_feedback"):
+            lines.append(f"\t~{syntax.feedback(data['other_feedback'])}")
         return "#\n" + "\n".join(lines)
+
+
+def with_other_feedback(data: Data, other: str | None) -> Data:
+    """The data with the feedback for any other answer, kept only when there is one."""
+    return {**data, "other_feedback": other} if other else data
 
 
 def _read_answer(entry: str, syntax: GiftSyntax) -> Data:
@@ -195,5 +236,5 @@ def _read_answer(entry: str, syntax: GiftSyntax) -> Data:
         "value": value,
         "tolerance": abs(tolerance),
         "fraction": 1.0 if weight is None else weight,
-        "feedback": syntax.restore(feedback),
+        "feedback": syntax.text(feedback),
     }

@@ -1,9 +1,11 @@
 """Short text: a typed answer matched against accepted answers, ignoring capitals and extra
-spaces (GIFT: only `=` answers)."""
+spaces, `*` standing for any text as in Moodle (`\\*` for an asterisk) (GIFT: only `=`
+answers)."""
 
 from __future__ import annotations
 
 import random
+import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -16,6 +18,7 @@ from courses.learning.questiontypes.base import (
     GiftSyntax,
     TypedAnswerType,
     normalise_newlines,
+    weight_problems,
 )
 from courses.learning.questiontypes.registry import register
 from lms.markdown import render_markdown
@@ -23,6 +26,20 @@ from lms.markdown import render_markdown
 
 def normalise_text_answer(text: str) -> str:
     return " ".join(text.split()).casefold()
+
+
+_WILDCARD = re.compile(r"(?<!\\)\*")
+
+
+def matches_accepted(accepted: str, typed: str) -> bool:
+    """Whether a typed answer (normalised) matches an accepted one: each `*` any text, `\\*` an
+    asterisk, every other character itself (escaped, so an answer cannot inject a pattern)."""
+    pieces = [
+        piece.replace("\\*", "*") for piece in _WILDCARD.split(normalise_text_answer(accepted))
+    ]
+    if len(pieces) == 1:
+        return pieces[0] == typed
+    return re.fullmatch(".*".join(map(re.escape, pieces)), typed, re.DOTALL) is not None
 
 
 @register
@@ -40,7 +57,7 @@ class ShortText(TypedAnswerType):
         answers = data.get("answers", [])
         if not answers or any(not str(a.get("text", "")).strip() for a in answers):
             return ["A short-text question needs at least one accepted answer, none empty."]
-        return []
+        return weight_problems([float(a.get("fraction", 1.0)) for a in answers])
 
     def freeze(self, data: Data, rng: random.Random, shuffle: bool) -> Data:
         return {
@@ -56,7 +73,7 @@ class ShortText(TypedAnswerType):
 
     def _match(self, frozen: Data, answer: Any) -> Data | None:
         typed = normalise_text_answer(answer) if isinstance(answer, str) else ""
-        hits = [a for a in frozen["answers"] if typed and normalise_text_answer(a["text"]) == typed]
+        hits = [a for a in frozen["answers"] if typed and matches_accepted(a["text"], typed)]
         return max(hits, key=lambda a: a["fraction"], default=None)
 
     def marked_answers(self, frozen: Data) -> list[tuple[str, float]]:
@@ -76,7 +93,10 @@ class ShortText(TypedAnswerType):
                 _l("Accepted answers, one per line"),
                 filters=[normalise_newlines],
                 validators=[Length(max=5000)],
-                description=_l("Capitals and extra spaces in an officer's answer do not matter."),
+                description=_l(
+                    "Capitals and extra spaces in an officer's answer do not matter; * stands "
+                    "for any text (\\* for an asterisk)."
+                ),
             )
         }
 
@@ -114,7 +134,7 @@ class ShortText(TypedAnswerType):
                 {
                     "text": syntax.restore(text),
                     "fraction": 1.0 if weight is None else weight,
-                    "feedback": syntax.restore(feedback),
+                    "feedback": syntax.text(feedback),
                 }
             )
         return {"answers": accepted}

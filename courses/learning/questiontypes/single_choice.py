@@ -29,7 +29,7 @@ class SingleChoice(ChoiceType):
             problems.append("A single-choice question needs exactly one right choice.")
         if any(not str(c.get("text", "")).strip() for c in choices):
             problems.append("Every choice needs a text.")
-        return problems
+        return problems + self._weight_problems(data)
 
     def grade(self, frozen: Data, answer: Any) -> float:
         for choice in frozen["choices"]:

@@ -123,8 +123,8 @@ class TrueFalse(QuestionType):
             return None
         return {
             "answer": match.group(1).upper().startswith("T"),
-            "feedback_wrong": syntax.restore(match.group(2) or ""),
-            "feedback_right": syntax.restore(match.group(3) or ""),
+            "feedback_wrong": syntax.text(match.group(2) or ""),
+            "feedback_right": syntax.text(match.group(3) or ""),
         }
 
     def write_gift(self, data: Data, syntax: GiftSyntax) -> str:
