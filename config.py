@@ -94,6 +94,11 @@ class Config:
     VERIFY_RATE_LIMIT = "30 per minute"
     # A recertification assignment is due this many days after the certificate expired.
     RECERTIFICATION_DUE_DAYS = 60
+    # Quiz answers that arrive up to this many seconds after an attempt's time limit are still
+    # graded: the time the network takes to carry them, not extra time. The attempt page states
+    # it in words, and its countdown sends the answers at the time limit, so the whole grace is
+    # left to the network; later answers close the attempt with no score.
+    QUIZ_SUBMIT_GRACE_SECONDS = 10
 
     # Settings that must hold a value, mapped to the environment variable that provides it.
     REQUIRED_SETTINGS: dict[str, str] = {}

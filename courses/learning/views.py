@@ -148,7 +148,7 @@ def item_page(course_id: int, item_id: int):
         earlier_cycles=any(a.cycle != allowance.cycle for a in past),
         best_score=max(graded) if graded else None,
         now=utcnow(),
-        grace=attempts.SUBMIT_GRACE,
+        grace=attempts.submit_grace(),
         **context,
     )
 
@@ -180,7 +180,7 @@ def _expire_if_overdue(attempt: Attempt) -> bool:
     the officer; True when it was closed now."""
     if attempt.status != AttemptStatus.IN_PROGRESS or attempt.deadline_at is None:
         return False
-    if utcnow() <= attempt.deadline_at + attempts.SUBMIT_GRACE:
+    if utcnow() <= attempt.deadline_at + attempts.submit_grace():
         return False
     with saving():
         attempts.expire_overdue(attempt.user_id, attempt.item_id)
@@ -201,9 +201,12 @@ def attempt_page(attempt_id: int):
     if attempt.status in FINISHED or _expire_if_overdue(attempt):
         return redirect(url_for("learning.result_page", attempt_id=attempt_id))
     item = db.session.get(CourseItem, attempt.item_id)
-    minutes_left = None
+    minutes_left = seconds_left = None
     if attempt.deadline_at is not None:
+        # Rounded down for the countdown (it ends at the deadline or just before, never after),
+        # up for the sentence read without it.
         seconds = (attempt.deadline_at - utcnow()).total_seconds()
+        seconds_left = max(0, math.floor(seconds))
         minutes_left = max(0, math.ceil(seconds / 60))
     return render_template(
         "learning/attempt.html",
@@ -212,6 +215,8 @@ def attempt_page(attempt_id: int):
         course=item.module.course,
         questions=attempts.public_questions(attempt),
         minutes_left=minutes_left,
+        seconds_left=seconds_left,
+        grace_seconds=round(attempts.submit_grace().total_seconds()),
         grading_rules=_grading_rules(attempt),
     )
 

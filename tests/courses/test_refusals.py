@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from courses.learning.models import Attempt
-from courses.learning.services.attempts import SUBMIT_GRACE
+from courses.learning.services.attempts import submit_grace
 from lms.timeutil import utcnow
 from tests.courses.conftest import answers_for, attempt_id_from, post_form
 
@@ -48,7 +48,7 @@ def test_a_late_submit_is_refused_with_a_clear_message_and_closes_the_attempt(
     login_as(officer)
     attempt_id = start(client, built)
     attempt = db.session.get(Attempt, attempt_id)
-    attempt.deadline_at = utcnow() - SUBMIT_GRACE - timedelta(seconds=5)
+    attempt.deadline_at = utcnow() - submit_grace() - timedelta(seconds=5)
     db.session.commit()
 
     late = submit(client, db, attempt_id, right=True)

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from competencies.models import Evidence
 from courses.authoring.services.questions import QuestionInput, bank_of
 from courses.learning.models import Attempt
-from courses.learning.services.attempts import SUBMIT_GRACE
+from courses.learning.services.attempts import submit_grace
 from lms.extensions import db
 from lms.timeutil import utcnow
 from tests.courses.authoring_fixtures import question_form
@@ -223,7 +223,7 @@ def test_a_late_submit_is_refused_whatever_the_form_claims(
     browser = browser_as(app, login_as, cast.officer_a)
     attempt_id = start(browser, built.course.id, built.quiz.id)
     attempt = db.session.get(Attempt, attempt_id)
-    attempt.deadline_at = utcnow() - SUBMIT_GRACE - timedelta(seconds=1)
+    attempt.deadline_at = utcnow() - submit_grace() - timedelta(seconds=1)
     db.session.commit()
     forged = {"deadline_at": "2999-01-01 00:00:00", "started_at": utcnow().isoformat()}
     submit(browser, attempt_id, {**answers_for(attempt.snapshot, right=True), **forged})

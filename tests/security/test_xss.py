@@ -336,8 +336,14 @@ def test_the_checker_sees_what_a_browser_would_run():
         '<form action="data:text/html,x"><button>x</button></form>',
         '<meta http-equiv="refresh" content="0; url=javascript:alert(1)">',
         "<BODY ONLOAD=alert(1)>",
+        '<script src="/static/attempt-countdown.js" defer>alert(1)</script>',
+        '<script src="//evil.example/static/x.js" defer></script>',
+        '<script src="/static/x.js" defer onload="alert(1)"></script>',
+        '<script src="/static/../attempts/1" defer></script>',
     ]
     for html in live:
         assert live_markup(html), html
     inert = "<p>&lt;script&gt;alert(1)&lt;/script&gt; {{ 31337*3 }} javascript:alert(1)</p>"
     assert live_markup(inert) == []
+    # The platform's own static script, as the attempt page loads it.
+    assert live_markup('<script src="/static/attempt-countdown.js" defer></script>') == []

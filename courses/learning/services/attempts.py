@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
@@ -40,9 +41,15 @@ from lms.extensions import db
 from lms.markdown import render_markdown
 from lms.timeutil import utcnow
 
-# Submissions arriving this long after the deadline still count: network time, not extra time.
-SUBMIT_GRACE = timedelta(seconds=30)
 EXPIRED = "expired"
+
+
+def submit_grace() -> timedelta:
+    """How long after an attempt's deadline its answers are still accepted: the time the
+    network takes to carry them, not extra time (QUIZ_SUBMIT_GRACE_SECONDS). The attempt page
+    states it, and its countdown sends the answers at the deadline, leaving all of it to the
+    network."""
+    return timedelta(seconds=current_app.config["QUIZ_SUBMIT_GRACE_SECONDS"])
 
 
 def get_attempt(attempt_id: int) -> Attempt:
@@ -131,12 +138,13 @@ def allowance(user_id: int, item: CourseItem) -> AttemptAllowance:
     cycle = current_cycle(user_id, item.course_id)
     attempts = [a for a in history if a.cycle == cycle]
     now = utcnow()
+    grace = submit_grace()
     open_attempt = next(
         (
             a
             for a in attempts
             if a.status == AttemptStatus.IN_PROGRESS
-            and (a.deadline_at is None or a.deadline_at + SUBMIT_GRACE >= now)
+            and (a.deadline_at is None or a.deadline_at + grace >= now)
         ),
         None,
     )
@@ -196,15 +204,15 @@ def start_attempt(user_id: int, item: CourseItem) -> Attempt:
     return attempt
 
 
-def expire_overdue(user_id: int, item_id: int) -> None:
-    """Close attempts whose time ran out unsubmitted: they count, with no score."""
+def expire_overdue(user_id: int, item_id: int, *, now: datetime | None = None) -> None:
+    """Close attempts whose time and grace ran out unsubmitted: they count, with no score."""
     db.session.execute(
         update(Attempt)
         .where(
             Attempt.user_id == user_id,
             Attempt.item_id == item_id,
             Attempt.status == AttemptStatus.IN_PROGRESS,
-            Attempt.deadline_at < utcnow() - SUBMIT_GRACE,
+            Attempt.deadline_at < (now or utcnow()) - submit_grace(),
         )
         .values(status=EXPIRED, score=0.0, passed=False)
         .execution_options(synchronize_session=False)
@@ -265,17 +273,25 @@ def grade_answers(
     return answers, tuple(results), round(score, 2)
 
 
-def submit_attempt(user_id: int, attempt_id: int, form: Mapping[str, list[str]]) -> Attempt:
+def submit_attempt(
+    user_id: int,
+    attempt_id: int,
+    form: Mapping[str, list[str]],
+    *,
+    now: datetime | None = None,
+) -> Attempt:
     """Grade an attempt, exactly once. Refuses another officer's attempt, a second submit and a
-    submit after the deadline. Only `answer-q…` fields are read: a posted score is ignored."""
+    submit after the deadline and its grace (`submit_grace`), which closes the attempt with no
+    score. Only `answer-q…` fields are read: a posted score is ignored. `now`: the moment the
+    answers arrived (default: the clock)."""
     attempt = own_attempt(attempt_id, user_id)
     if attempt.status != AttemptStatus.IN_PROGRESS:
         raise Conflict(
             "This attempt has already been submitted and graded; it is graded only once."
         )
-    now = utcnow()
-    if attempt.deadline_at is not None and now > attempt.deadline_at + SUBMIT_GRACE:
-        expire_overdue(user_id, attempt.item_id)
+    now = now or utcnow()
+    if attempt.deadline_at is not None and now > attempt.deadline_at + submit_grace():
+        expire_overdue(user_id, attempt.item_id, now=now)
         raise Conflict(
             f"The time limit ended at {attempt.deadline_at:%H:%M} UTC; these answers "
             "arrived too late and were not accepted. The attempt is closed with no "
