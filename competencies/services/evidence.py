@@ -39,7 +39,9 @@ class NewEvidence:
 
 def record_attempt_evidence(graded: AttemptGraded) -> list[Evidence]:
     """Append evidence for each competency the attempt's questions carry (handler of
-    AttemptGraded, in the grading transaction)."""
+    AttemptGraded, in the grading transaction). A checkpoint's attempt records nothing."""
+    if not graded.evidence:
+        return []
     levels = demonstrated_levels(graded.results)
     if not levels:
         return []

@@ -52,7 +52,11 @@ def backfill_attempt_evidence() -> EvidenceBackfill:
     while True:
         batch = db.session.execute(
             select(Attempt.id, Attempt.user_id, Attempt.submitted_at, Attempt.results)
-            .where(Attempt.status == AttemptStatus.GRADED.value, Attempt.id > last_id)
+            .where(
+                Attempt.status == AttemptStatus.GRADED.value,
+                Attempt.kind == "assessment",  # a checkpoint is practice, never evidence
+                Attempt.id > last_id,
+            )
             .order_by(Attempt.id)
             .limit(BATCH)
         ).all()
