@@ -1,8 +1,8 @@
-"""Quiz attempts: start (snapshot the draw), submit (grade once, on the server), review.
+"""Quiz attempts: start (snapshot the draw), submit (grade once, on the server).
 
 An attempt's snapshot holds the questions as drawn, with their choices in the order shown and
 their keys. The quiz page is built from `public_questions`, which drops every key, weight and
-feedback; the review shows them only when the quiz's review option allows.
+feedback; the review (services/reviews.py) shows them only when the quiz's review allows.
 """
 
 from __future__ import annotations
@@ -186,7 +186,7 @@ def start_attempt(user_id: int, item: CourseItem) -> Attempt:
     current = allowance(user_id, item)  # an overdue attempt is neither open nor passed
     if current.in_progress is not None:
         return current.in_progress
-    if current.closed and current.in_progress is None:
+    if current.closed:
         raise Conflict(current.closed)
     if not current.can_start:
         raise Conflict("You have used all the attempts this quiz allows.")
