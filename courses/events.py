@@ -26,6 +26,7 @@ class AttemptGraded(Event):
     item_id: int  # the quiz
     graded_at: datetime
     results: tuple[QuestionResult, ...]
+    evidence: bool = True  # False for a checkpoint's attempt: practice, never evidence
 
 
 @dataclass(frozen=True)

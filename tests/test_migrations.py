@@ -10,7 +10,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from config import TestingConfig
 from lms import create_app
@@ -60,3 +60,81 @@ def test_downgrade_to_base_removes_every_table(migrated_app):
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
     flask_migrate.upgrade()  # and the way back up still works
     assert set(inspect(db.engine).get_table_names()) == model_tables() | {"alembic_version"}
+
+
+QUIZ_ROWS = [  # (course, module position, item position, title, old review) -> kind, shows, when
+    (1, 0, 2, "Checkpoint: foundations", "after_submit", "checkpoint", "feedback", "immediately"),
+    (1, 1, 1, "Final assessment", "after_submit", "assessment", "marks", "immediately"),
+    (2, 0, 0, "Module quiz", "score_only", "checkpoint", "score", "immediately"),
+    (2, 1, 0, "Course quiz", "after_close", "assessment", "keys", "after_last_attempt"),
+    (3, 0, 0, "Checkpoint: the only quiz", "after_close", "checkpoint", "feedback",
+     "after_last_attempt"),
+]  # fmt: skip
+
+
+def test_quizzes_become_checkpoints_or_the_final_assessment_keeping_their_attempts(
+    migrated_app,
+):
+    """The last quiz of a course is its assessment (unless titled 'Checkpoint'), the others
+    checkpoints; the old review modes map so that no assessment shows its keys while an
+    attempt remains; existing attempts stay evidence."""
+    flask_migrate.downgrade(revision="c7d1e2f3a4b5")
+    now = "2024-01-01 00:00:00"
+    with db.engine.begin() as connection:
+        run = lambda sql, **values: connection.execute(text(sql), values)  # noqa: E731
+        run(
+            "INSERT INTO org_units (id, code, name, kind, path, depth) "
+            "VALUES (1, 'NTC', 'Centre', 'training_centre', '/1/', 0)"
+        )
+        run(
+            "INSERT INTO users (id, email, full_name, service_number, unit_id, "
+            "must_change_password, active, created_at) "
+            "VALUES (1, 'o@x.org', 'O', 'S-1', 1, false, true, :now)",
+            now=now,
+        )
+        for course in (1, 2, 3):
+            run(
+                "INSERT INTO courses (id, code, title, summary, status, training_unit_id, "
+                "recertify, created_at, updated_at) VALUES (:id, :code, 'T', '', 'published', "
+                "1, false, :now, :now)",
+                id=course,
+                code=f"C-{course}",
+                now=now,
+            )
+        for n, (course, module_pos, pos, title, old, *_) in enumerate(QUIZ_ROWS, start=1):
+            run(
+                "INSERT INTO modules (id, course_id, position, title) "
+                "VALUES (:id, :course, :pos, 'M')",
+                id=n,
+                course=course,
+                pos=module_pos,
+            )
+            run(
+                "INSERT INTO course_items (id, module_id, course_id, position, kind, title, "
+                "required) VALUES (:id, :id, :course, :pos, 'quiz', :title, true)",
+                id=n,
+                course=course,
+                pos=pos,
+                title=title,
+            )
+            run(
+                "INSERT INTO quizzes (item_id, pass_mark, attempts_allowed, category, "
+                "draw_mode, draw_per_level, shuffle_questions, shuffle_choices, review_mode) "
+                "VALUES (:id, 70, 3, '', 'all', '{}', true, true, :old)",
+                id=n,
+                old=old,
+            )
+        run(
+            "INSERT INTO attempts (id, item_id, course_id, user_id, number, cycle, status, "
+            "started_at, snapshot, answers, results, pass_mark, review_mode) VALUES "
+            "(1, 1, 1, 1, 1, 1, 'graded', :now, '[]', '{}', '[]', 70, 'after_submit')",
+            now=now,
+        )
+    flask_migrate.upgrade()
+    with db.engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT kind, review_shows, review_when FROM quizzes ORDER BY item_id")
+        ).all()
+        attempts = connection.execute(text("SELECT id, kind FROM attempts")).all()
+    assert [tuple(row) for row in rows] == [tuple(q[5:]) for q in QUIZ_ROWS]
+    assert [tuple(row) for row in attempts] == [(1, "assessment")]

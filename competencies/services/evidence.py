@@ -44,7 +44,10 @@ class NewEvidence:
 
 def record_attempt_evidence(graded: AttemptGraded) -> list[Evidence]:
     """Append evidence for each competency the attempt's questions carry (handler of
-    AttemptGraded, in the grading transaction), each row with the questions that made it."""
+    AttemptGraded, in the grading transaction), each row with the questions that made it. A
+    checkpoint's attempt records nothing."""
+    if not graded.evidence:
+        return []
     return append_evidence(attempt_evidence(graded))
 
 

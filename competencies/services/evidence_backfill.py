@@ -56,7 +56,11 @@ def backfill_attempt_evidence() -> EvidenceBackfill:
             select(
                 Attempt.id, Attempt.user_id, Attempt.submitted_at, Attempt.results, Attempt.snapshot
             )
-            .where(Attempt.status == AttemptStatus.GRADED.value, Attempt.id > last_id)
+            .where(
+                Attempt.status == AttemptStatus.GRADED.value,
+                Attempt.kind == "assessment",  # a checkpoint is practice, never evidence
+                Attempt.id > last_id,
+            )
             .order_by(Attempt.id)
             .limit(BATCH)
         ).all()

@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateTimeLocalField,
     IntegerField,
     SelectField,
     StringField,
@@ -33,14 +34,31 @@ from courses.authoring.services.authored_courses import COURSE_CODE, VALIDITY_MO
 from courses.authoring.services.quizzes import QuizSettings
 from courses.authoring.services.structure import COMPETENCY_CODE
 from courses.learning.models import CourseItem
-from courses.learning.models.questions import DrawMode, ReviewMode
+from courses.learning.models.questions import DrawMode, QuizKind, ReviewShows, ReviewWhen
 from courses.learning.questiontypes.base import normalise_newlines
 from lms.accounts.forms import MultiCheckboxField
 
-REVIEW_LABELS = {
-    ReviewMode.SCORE_ONLY.value: _l("The score only, never the answers"),
-    ReviewMode.AFTER_SUBMIT.value: _l("Answers and feedback right after each submit"),
-    ReviewMode.AFTER_CLOSE.value: _l("Answers and feedback after the last attempt (or a pass)"),
+KIND_LABELS = {
+    QuizKind.CHECKPOINT.value: _l("Checkpoint: practice, never evidence"),
+    QuizKind.ASSESSMENT.value: _l("Assessment: evidence of the competencies its questions carry"),
+}
+REVIEW_SHOWS_LABELS = {
+    "": _l("The kind's default (checkpoint: feedback; assessment: marks)"),
+    ReviewShows.SCORE.value: _l("The score only"),
+    ReviewShows.MARKS.value: _l("The score and which questions were right or wrong"),
+    ReviewShows.FEEDBACK.value: _l(
+        "Right or wrong, with each question's general feedback and the lesson to revisit"
+    ),
+    ReviewShows.KEYS.value: _l("All of that and the right answers (the keys)"),
+}
+REVIEW_WHEN_LABELS = {
+    ReviewWhen.IMMEDIATELY.value: _l("Right after each submit"),
+    ReviewWhen.AFTER_LAST_ATTEMPT.value: _l(
+        "After the last allowed attempt or a pass (a pass then ends an assessment that "
+        "shows its keys)"
+    ),
+    ReviewWhen.AFTER_CLOSE.value: _l("After the quiz closes"),
+    ReviewWhen.NEVER.value: _l("Never: the score only"),
 }
 DRAW_LABELS = {
     DrawMode.ALL.value: _l("Every question (of the category)"),
@@ -168,6 +186,12 @@ class QuizForm(FlaskForm):
         _l("Title"), filters=[strip_text], validators=[DataRequired(), Length(max=200)]
     )
     required = BooleanField(_l("Required to complete the course"), default=True)
+    kind = SelectField(
+        _l("Kind"),
+        choices=[SelectChoice(kind, label) for kind, label in KIND_LABELS.items()],
+        default=QuizKind.ASSESSMENT.value,
+        description=_l("A checkpoint draws only the questions of its own module's competencies."),
+    )
     pass_mark = IntegerField(
         _l("Pass mark (%)"), default=70, validators=[InputRequired(), NumberRange(min=0, max=100)]
     )
@@ -182,6 +206,11 @@ class QuizForm(FlaskForm):
         default=20,
         validators=[Optional(), NumberRange(min=1, max=600)],
         description=_l("Leave blank for no time limit."),
+    )
+    closes_at = DateTimeLocalField(
+        _l("Closes at (UTC)"),
+        validators=[Optional()],
+        description=_l("No attempt starts after this time. Leave blank to keep the quiz open."),
     )
     category = StringField(
         _l("Question category"),
@@ -208,10 +237,18 @@ class QuizForm(FlaskForm):
     )
     shuffle_questions = BooleanField(_l("Shuffle the order of the questions"), default=True)
     shuffle_choices = BooleanField(_l("Shuffle the order of the choices"), default=True)
-    review_mode = SelectField(
-        _l("What officers see after submitting"),
-        choices=[SelectChoice(mode, label) for mode, label in REVIEW_LABELS.items()],
-        default=ReviewMode.AFTER_SUBMIT.value,
+    review_shows = SelectField(
+        _l("What officers see of a graded attempt"),
+        choices=[SelectChoice(shows, label) for shows, label in REVIEW_SHOWS_LABELS.items()],
+        default="",
+        description=_l(
+            "An assessment never shows its keys while the officer can still attempt it."
+        ),
+    )
+    review_when = SelectField(
+        _l("When they see it (the score is always shown at once)"),
+        choices=[SelectChoice(when, label) for when, label in REVIEW_WHEN_LABELS.items()],
+        default=ReviewWhen.IMMEDIATELY.value,
     )
 
     @property
@@ -237,7 +274,10 @@ class QuizForm(FlaskForm):
             draw_per_level=self.per_level(),
             shuffle_questions=self.shuffle_questions.data,
             shuffle_choices=self.shuffle_choices.data,
-            review_mode=self.review_mode.data,
+            kind=self.kind.data,
+            review_shows=self.review_shows.data or "",
+            review_when=self.review_when.data,
+            closes_at=self.closes_at.data,
         )
 
     @classmethod
@@ -253,7 +293,10 @@ class QuizForm(FlaskForm):
             "time_limit_minutes": quiz.time_limit_minutes,
             "category": quiz.category,
             "draw_mode": quiz.draw_mode,
-            "review_mode": quiz.review_mode,
+            "kind": quiz.kind,
+            "review_shows": quiz.review_shows,
+            "review_when": quiz.review_when,
+            "closes_at": quiz.closes_at,
             "shuffle_questions": quiz.shuffle_questions,
             "shuffle_choices": quiz.shuffle_choices,
             **{f"level_{n}": int(levels.get(str(n), 0)) for n in range(1, 5)},

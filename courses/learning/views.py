@@ -21,7 +21,7 @@ from courses.authoring.services.authored_courses import can_edit
 from courses.certificates.services import register as certificate_register
 from courses.learning.models import Attempt, AttemptStatus, Course, CourseItem, ItemKind
 from courses.learning.questiontypes import question_type
-from courses.learning.services import attempts, catalogue, progress, uploads
+from courses.learning.services import attempts, catalogue, progress, reviews, uploads
 from courses.learning.services.principles import list_principles
 from lms.access import allow
 from lms.edge import saving
@@ -242,14 +242,16 @@ def result_page(attempt_id: int):
         return redirect(url_for("learning.attempt_page", attempt_id=attempt_id))
     item = db.session.get(CourseItem, attempt.item_id)
     allowance = attempts.allowance(current_user.id, item)
-    review = attempts.review_of(attempt) if attempts.review_allowed(attempt, allowance) else None
+    shows = reviews.review_shown(attempt, item.quiz, allowance)
     return render_template(
         "learning/result.html",
         attempt=attempt,
         item=item,
+        quiz=item.quiz,
         course=item.module.course,
         allowance=allowance,
-        review=review,
+        shows=shows.value,
+        review=reviews.review_of(attempt, shows),
         expired=attempt.status == attempts.EXPIRED,
         grading_rules=_grading_rules(attempt),
     )

@@ -8,14 +8,14 @@ the rule of their time: evidence is append-only); only attempts graded from now 
 new rule.
 
 Revision ID: d8e2f3a4b5c6
-Revises: c7d1e2f3a4b5
+Revises: d4e5f6a7b8c9
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "d8e2f3a4b5c6"
-down_revision = "c7d1e2f3a4b5"
+down_revision = "d4e5f6a7b8c9"
 branch_labels = None
 depends_on = None
 

@@ -252,7 +252,10 @@ def quiz_settings(item: CourseItem) -> tuple:
         dict(quiz.draw_per_level),
         quiz.shuffle_questions,
         quiz.shuffle_choices,
-        quiz.review_mode,
+        quiz.kind,
+        quiz.review_shows,
+        quiz.review_when,
+        quiz.closes_at,
     )
 
 

@@ -66,7 +66,9 @@ def hostile_form() -> dict:
         "pass_mark": "1",
         "attempts_allowed": "0",
         "draw_mode": "all",
-        "review_mode": "score_only",
+        "kind": "assessment",
+        "review_shows": "score",
+        "review_when": "immediately",
         "save": "Save",
     }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -75,7 +76,10 @@ def test_export_then_import_through_the_web_gives_the_same_course(db, trainer_cl
             draw_mode="per_level",
             draw_per_level={"2": 1, "3": 1},
             shuffle_questions=False,
-            review_mode="after_close",
+            kind="checkpoint",
+            review_shows="keys",
+            review_when="after_last_attempt",
+            closes_at=datetime(2031, 6, 30, 17, 0),
         ),
     )
     archived = save_question(course, None, SINGLE_CHOICE)

@@ -238,7 +238,9 @@ def test_bad_quiz_settings_are_marked_and_nothing_is_saved(db, trainer_client, b
             "level_2": "",
             "level_3": "0",
             "level_4": "0",
-            "review_mode": "after_submit",
+            "kind": "assessment",
+            "review_shows": "",
+            "review_when": "immediately",
         },
     )
     assert response.status_code == 400

@@ -4,6 +4,7 @@ authoring pages, then found by an officer; and the outline's everyday edits."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -31,7 +32,9 @@ QUIZ_FIELDS = {
     "level_3": "0",
     "level_4": "0",
     "shuffle_questions": "y",
-    "review_mode": "after_submit",
+    "kind": "assessment",
+    "review_shows": "",
+    "review_when": "immediately",
 }
 
 
@@ -269,13 +272,20 @@ def test_quiz_settings_per_level_draw_round_trip_through_the_form(db, trainer_cl
             "level_1": "1",
             "level_2": "1",
             "shuffle_choices": "y",
-            "review_mode": "after_close",
+            "review_shows": "keys",
+            "review_when": "after_close",
+            "closes_at": "2031-06-30T17:00",
         },
     )
     assert saved.status_code == 302, text_of(saved)
     quiz = db.session.get(CourseItem, built.quiz.id).quiz
     assert quiz.draw_mode == "per_level" and quiz.draw_per_level == {"1": 1, "2": 1}
-    assert (quiz.time_limit_minutes, quiz.review_mode) == (15, "after_close")
+    assert (quiz.time_limit_minutes, quiz.review_shows, quiz.review_when) == (
+        15,
+        "keys",
+        "after_close",
+    )
+    assert quiz.closes_at == datetime(2031, 6, 30, 17, 0)
     page = text_of(trainer_client.get(url))
     assert re.search(r'name="level_1" type="number" value="1"', page)
     assert re.search(r'name="level_3" type="number" value="0"', page)

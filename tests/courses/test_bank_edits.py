@@ -47,7 +47,9 @@ def edit_single_choice_question(db, built) -> None:
 def test_a_graded_attempt_keeps_its_grade_and_review_after_the_bank_changes(
     client, db, login_as, officer, create_course
 ):
-    built = create_course(lessons=1, attempts_allowed=5)
+    built = create_course(
+        lessons=1, attempts_allowed=5, review_shows="keys", review_when="after_last_attempt"
+    )
     login_as(officer)
     attempt_id = start(client, built)
     submit(client, db, attempt_id)

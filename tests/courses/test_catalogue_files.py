@@ -60,7 +60,9 @@ def content_of(course: Course) -> dict:
                             item.quiz.pass_mark,
                             item.quiz.draw_mode,
                             item.quiz.draw_per_level,
-                            item.quiz.review_mode,
+                            item.quiz.kind,
+                            item.quiz.review_shows,
+                            item.quiz.review_when,
                         )
                         if item.quiz
                         else None,

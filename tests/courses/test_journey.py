@@ -13,7 +13,12 @@ from tests.courses.conftest import answers_for, attempt_id_from, post_form
 def test_officer_finds_reads_passes_and_completes_a_course(
     client, db, login_as, officer, create_course
 ):
-    built = create_course(lessons=1, title="Integrity at the border")
+    built = create_course(
+        lessons=1,
+        title="Integrity at the border",
+        review_shows="keys",
+        review_when="after_last_attempt",
+    )
     create_course(lessons=1, title="Draft course nobody sees", published=False)
     course, lesson, quiz = built.course, built.lessons[0], built.quiz
     login_as(officer)
@@ -59,7 +64,7 @@ def test_officer_finds_reads_passes_and_completes_a_course(
     result = client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
     assert "100%" in result and "passed" in result
     assert "Single choice" in result and "Numeric" in result  # the grading rules used
-    assert "Feedback-alpha" in result  # review after submit
+    assert "Feedback-alpha" in result  # the keys, once passed
 
     outline = client.get(f"/courses/{course.id}").get_data(as_text=True)
     assert "100% done (2 of 2 required items)" in outline

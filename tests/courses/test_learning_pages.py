@@ -127,7 +127,7 @@ def test_lesson_pages_link_to_the_previous_and_next_items(client, login_as, offi
 def test_score_only_review_shows_the_score_and_nothing_else(
     client, db, login_as, officer, create_course
 ):
-    built = create_course(lessons=1, review_mode="score_only")
+    built = create_course(lessons=1, review_shows="score")
     login_as(officer)
     attempt_id = start(client, built)
     submit(client, db, attempt_id, right=False)
@@ -142,12 +142,14 @@ def test_score_only_review_shows_the_score_and_nothing_else(
 def test_after_close_review_waits_until_no_attempt_is_left(
     client, db, login_as, officer, create_course
 ):
-    built = create_course(lessons=1, review_mode="after_close", attempts_allowed=2)
+    built = create_course(
+        lessons=1, review_shows="keys", review_when="after_last_attempt", attempts_allowed=2
+    )
     login_as(officer)
     first = start(client, built)
     submit(client, db, first, right=False)
     html = client.get(f"/attempts/{first}/result").get_data(as_text=True)
-    assert "shown once you have passed this quiz or have no attempts left" in html
+    assert "shown once you have passed it or have no attempts left" in html
     assert "General-charlie" not in html
     second = start(client, built)
     submit(client, db, second, right=False)

@@ -13,7 +13,7 @@ from courses.authoring.services import authored_courses
 from courses.certificates.models import Certificate
 from courses.certificates.services.expiry import expire_certificates
 from courses.learning.models import Attempt, CourseEnrolment
-from courses.learning.models.questions import ReviewMode
+from courses.learning.models.questions import ReviewShows
 from courses.learning.services import attempts
 from courses.learning.services.progress import mark_item_done
 from lms.extensions import db
@@ -124,7 +124,9 @@ def test_a_second_cycle_gives_the_quiz_its_full_allowance_and_a_new_certificate(
 def test_an_attempt_left_open_when_the_cycle_ends_is_closed_and_earlier_answers_stay_visible(
     db, client, login_as, create_course, officer
 ):
-    built = recertified_course(create_course, review_mode=ReviewMode.AFTER_CLOSE.value)
+    built = recertified_course(
+        create_course, review_shows=ReviewShows.FEEDBACK.value, review_when="after_last_attempt"
+    )
     mark_item_done(officer.id, built.lessons[0])
     failed = take_quiz(officer.id, built, right=False)
     take_quiz(officer.id, built, right=True)

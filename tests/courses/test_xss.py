@@ -101,6 +101,9 @@ def test_payloads_stay_inert_on_the_lesson_attempt_and_result_pages(
         lesson_markdown=f"## Payloads\n\n{EVIL}",
         title="<script>alert('title')</script> Course",
         bank=BANK,
+        review_shows="keys",
+        review_when="after_last_attempt",
+        attempts_allowed=1,  # the review below follows the only attempt
     )
     login_as(officer)
     lesson = client.get(f"/courses/{built.course.id}/items/{built.lessons[0].id}")

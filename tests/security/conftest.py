@@ -112,7 +112,14 @@ def _southern_course(trainer_b: User, code: str, title: str, *, quiz: bool) -> C
     item = lesson
     if quiz:
         item = quizzes.add_quiz(
-            module, "Southern quiz", quizzes.QuizSettings(time_limit_minutes=None)
+            module,
+            "Southern quiz",
+            quizzes.QuizSettings(  # officer B's one attempt is reviewed with its answer
+                time_limit_minutes=None,
+                attempts_allowed=1,
+                review_shows="keys",
+                review_when="after_last_attempt",
+            ),
         )
         save_question(
             course,

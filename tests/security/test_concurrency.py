@@ -104,7 +104,7 @@ def test_two_simultaneous_submits_grade_the_attempt_once(
 ):
     ensure_default_frameworks()  # the questions' competencies: grading appends evidence
     officer = create_user(roles=("officer",))
-    built = create_course(lessons=1, review_mode="after_submit")
+    built = create_course(lessons=1)
     attempt = attempts.start_attempt(officer.id, built.quiz)
     db.session.commit()
     attempt_id, snapshot = attempt.id, attempt.snapshot

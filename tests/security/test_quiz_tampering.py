@@ -65,14 +65,30 @@ def officer_pages(cast: Cast, built, attempt_id: int) -> list[str]:
     return pages
 
 
-@pytest.mark.parametrize("review_mode", ["score_only", "after_close"])
+@pytest.mark.parametrize(
+    ("shows", "when"),
+    [
+        ("score", "immediately"),
+        ("marks", "immediately"),  # the assessment default: right or wrong, no feedback
+        ("keys", "after_last_attempt"),
+        ("keys", "after_close"),  # the quiz closes next week
+        ("keys", "never"),
+    ],
+)
 def test_no_key_reaches_an_officer_before_the_review_allows(
-    review_mode, app, cast: Cast, login_as, create_course
+    shows, when, app, cast: Cast, login_as, create_course
 ):
-    """A score-only quiz, and an after-close quiz with attempts left: on no page the officer
-    can reach, before or after submitting, is there a feedback, an accepted answer or a
-    numeric key. (The walk's pages include the catalogue, the outline, the profile.)"""
-    built = create_course(lessons=1, review_mode=review_mode, attempts_allowed=3)
+    """An assessment showing the score, the marks, or the keys later or never, with attempts
+    left: on no page the officer can reach, before or after submitting, is there a feedback, an
+    accepted answer or a numeric key. (The walk's pages include the catalogue, the outline,
+    the profile.)"""
+    built = create_course(
+        lessons=1,
+        review_shows=shows,
+        review_when=when,
+        closes_at=utcnow() + timedelta(days=7),
+        attempts_allowed=3,
+    )
     secrets = key_texts(DEFAULT_BANK)
     browser = browser_as(app, login_as, cast.officer_a)
     attempt_id = start(browser, built.course.id, built.quiz.id)
@@ -94,7 +110,7 @@ def test_fields_beyond_the_answers_are_ignored(app, cast: Cast, login_as, create
     """Score, result, status, timing and ownership fields, and another officer's attempt id
     in the body: the attempt in the URL is graded on its answers alone; the other attempt is
     untouched."""
-    built = create_course(lessons=1, review_mode="score_only")
+    built = create_course(lessons=1, review_shows="score")
     victim = browser_as(app, login_as, cast.officer_b)
     victim_attempt = start(victim, built.course.id, built.quiz.id)
     browser = browser_as(app, login_as, cast.officer_a)
@@ -131,7 +147,7 @@ def test_a_replayed_submit_grades_once_and_adds_evidence_once(
 ):
     """The same POST, token and all, sent three times (a double click, a proxy retry, an
     attacker replaying a captured request); and the start sent twice."""
-    built = create_course(lessons=1, review_mode="score_only", attempts_allowed=0)
+    built = create_course(lessons=1, review_shows="score", attempts_allowed=0)
     browser = browser_as(app, login_as, cast.officer_a)
     attempt_id = start(browser, built.course.id, built.quiz.id)
     assert start(browser, built.course.id, built.quiz.id) == attempt_id  # still the open one
@@ -158,7 +174,7 @@ def test_answers_naming_hidden_choices_earn_nothing(app, cast: Cast, login_as, c
     """The bank's own choice ids (c1: the author's right answer) and every option at once
     for a single-choice question: neither is a right answer."""
     single = DEFAULT_BANK[0]
-    built = create_course(lessons=1, bank=(single,), review_mode="score_only")
+    built = create_course(lessons=1, bank=(single,), review_shows="score")
     browser = browser_as(app, login_as, cast.officer_a)
     for values in (["c1"], ["o1", "o2", "o3"][::-1], ["c1", "c2", "c3"]):
         attempt_id = start(browser, built.course.id, built.quiz.id)
@@ -179,7 +195,7 @@ def test_ticking_every_box_of_a_multiple_response_question_earns_nothing(
     test_a_question_where_ticking_every_box_scores_is_refused), and the default bank's
     question scores 0 for every box ticked."""
     multiple = DEFAULT_BANK[1]
-    built = create_course(lessons=1, bank=(multiple,), review_mode="score_only")
+    built = create_course(lessons=1, bank=(multiple,), review_shows="score")
     browser = browser_as(app, login_as, cast.officer_a)
     attempt_id = start(browser, built.course.id, built.quiz.id)
     snapshot = db.session.get(Attempt, attempt_id).snapshot
@@ -219,7 +235,7 @@ def test_a_late_submit_is_refused_whatever_the_form_claims(
     """After the deadline and its grace, right answers with a forged later deadline and start
     are refused; the attempt closes with no score (tests/courses/test_refusals.py shows the
     officer's message)."""
-    built = create_course(lessons=1, time_limit_minutes=5, review_mode="score_only")
+    built = create_course(lessons=1, time_limit_minutes=5, review_shows="score")
     browser = browser_as(app, login_as, cast.officer_a)
     attempt_id = start(browser, built.course.id, built.quiz.id)
     attempt = db.session.get(Attempt, attempt_id)

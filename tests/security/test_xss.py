@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from courses.learning.models import Attempt
+from courses.learning.models import Attempt, Quiz
 from lms.accounts.imports import run_import
 from lms.accounts.models import User, UserImport
 from lms.extensions import db
@@ -247,6 +247,9 @@ def test_stored_payloads_are_inert_on_every_page_for_every_role(app, cast: Cast,
     db.session.execute(
         Attempt.__table__.delete().where(Attempt.user_id == cast.officer_a.id)
     )  # the walk's attempt predates the poisoned questions
+    poisoned = db.session.get(Quiz, quiz)  # the keys, with every feedback, after one attempt
+    poisoned.attempts_allowed, poisoned.review_shows = 1, "keys"
+    poisoned.review_when = "after_last_attempt"
     db.session.commit()
     started = officer.post(
         f"{quiz_page}/attempts", data={"csrf_token": token_of(officer, quiz_page)}

@@ -44,6 +44,7 @@ def export_course(course: Course, folder: Path) -> Path:
                     draw["per_level"] = dict(sorted(quiz.draw_per_level.items()))
                 entry.update(
                     {
+                        "kind": quiz.kind,
                         "bank": BANK_FILE,
                         "pass_mark": quiz.pass_mark,
                         "attempts_allowed": quiz.attempts_allowed,
@@ -51,9 +52,11 @@ def export_course(course: Course, folder: Path) -> Path:
                         "draw": draw,
                         "shuffle_questions": quiz.shuffle_questions,
                         "shuffle_choices": quiz.shuffle_choices,
-                        "review": quiz.review_mode,
+                        "review": {"shows": quiz.review_shows, "when": quiz.review_when},
                     }
                 )
+                if quiz.closes_at is not None:
+                    entry["closes_at"] = quiz.closes_at.isoformat(timespec="minutes")
                 if quiz.category:
                     entry["category"] = quiz.category
             items.append(entry)

@@ -9,12 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Container
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from courses.authoring.gift import GiftQuestion
 from courses.authoring.services.authored_courses import VALIDITY_MONTHS_MAX
 from courses.authoring.services.questions import QuestionInput, check_question
-from courses.learning.models.questions import DrawMode, ReviewMode
+from courses.learning.models.questions import (
+    DEFAULT_REVIEW,
+    DrawMode,
+    QuizKind,
+    ReviewShows,
+    ReviewWhen,
+    reveals_keys_while_open,
+)
 from lms.errors import ValidationError
 
 MANIFEST = "course.json"
@@ -107,8 +115,34 @@ def check_item_title(item: Any, where: str, problems: list[str]) -> None:
         problems.append(f"{where}: needs a title.")
 
 
+# A course file written before quizzes had kinds gave one review mode (the migration
+# d4e5f6a7b8c9 maps stored quizzes the same way).
+OLD_REVIEW = {
+    (QuizKind.CHECKPOINT, "score_only"): (ReviewShows.SCORE, ReviewWhen.IMMEDIATELY),
+    (QuizKind.CHECKPOINT, "after_submit"): (ReviewShows.FEEDBACK, ReviewWhen.IMMEDIATELY),
+    (QuizKind.CHECKPOINT, "after_close"): (ReviewShows.FEEDBACK, ReviewWhen.AFTER_LAST_ATTEMPT),
+    (QuizKind.ASSESSMENT, "score_only"): (ReviewShows.SCORE, ReviewWhen.IMMEDIATELY),
+    (QuizKind.ASSESSMENT, "after_submit"): (ReviewShows.MARKS, ReviewWhen.IMMEDIATELY),
+    (QuizKind.ASSESSMENT, "after_close"): (ReviewShows.KEYS, ReviewWhen.AFTER_LAST_ATTEMPT),
+}
+
+
+def quiz_review(entry: dict[str, Any]) -> tuple[str, str, str]:
+    """A quiz entry's kind, what its review shows and when: `"review": {"shows", "when"}`,
+    each defaulting to the kind's, or an older file's single mode (OLD_REVIEW)."""
+    kind = entry.get("kind", QuizKind.ASSESSMENT.value)
+    default = DEFAULT_REVIEW.get(kind, DEFAULT_REVIEW[QuizKind.ASSESSMENT])
+    review = entry.get("review", {})
+    if isinstance(review, str):
+        shows, when = OLD_REVIEW.get((kind, review), (review, default[1]))
+        return kind, shows, when
+    if not isinstance(review, dict):
+        return kind, "", ""
+    return kind, review.get("shows", default[0].value), review.get("when", default[1].value)
+
+
 def check_quiz(entry: dict[str, Any], where: str, problems: list[str]) -> None:
-    """A quiz item's settings: draw, review, marks and attempts, time limit, switches."""
+    """A quiz item's settings: kind, draw, review, marks and attempts, time limit, switches."""
     draw = entry.get("draw", {"mode": "all"})
     per_level = draw.get("per_level", {}) if isinstance(draw, dict) else None
     if (
@@ -118,10 +152,23 @@ def check_quiz(entry: dict[str, Any], where: str, problems: list[str]) -> None:
         or not all(_is_whole(n) for n in per_level.values())
     ):
         problems.append(f'{where}: \'draw\' must be {{"mode": "all"}} or per_level counts.')
-    if entry.get("review", ReviewMode.AFTER_SUBMIT.value) not in {m.value for m in ReviewMode}:
+    kind, shows, when = quiz_review(entry)
+    if kind not in {k.value for k in QuizKind}:
+        problems.append(f"{where}: 'kind' must be one of {', '.join(k.value for k in QuizKind)}.")
+    if shows not in {s.value for s in ReviewShows} or when not in {w.value for w in ReviewWhen}:
         problems.append(
-            f"{where}: 'review' must be one of {', '.join(m.value for m in ReviewMode)}."
+            f"{where}: 'review' must be {{\"shows\": {' | '.join(s.value for s in ReviewShows)}, "
+            f'"when": {" | ".join(w.value for w in ReviewWhen)}}}.'
         )
+    elif reveals_keys_while_open(kind, shows, when):
+        problems.append(
+            f"{where}: quiz '{entry.get('title', '')}' is an assessment that would show its "
+            "answer keys while the officer can still attempt it; show them after the last "
+            "attempt or a pass, after the quiz closes, or never."
+        )
+    closes_at = entry.get("closes_at")
+    if closes_at is not None and not _is_datetime(closes_at):
+        problems.append(f"{where}: 'closes_at' must be a date and time, 2026-06-30T17:00 (UTC).")
     for key in ("pass_mark", "attempts_allowed"):
         if key in entry and not _is_whole(entry[key]):
             problems.append(f"{where}: '{key}' must be a whole number.")
@@ -132,6 +179,14 @@ def check_quiz(entry: dict[str, Any], where: str, problems: list[str]) -> None:
             problems.append(f"{where}: '{key}' must be true or false.")
     if not isinstance(entry.get("category", ""), str):
         problems.append(f"{where}: 'category' must be a text.")
+
+
+def _is_datetime(value: Any) -> bool:
+    try:
+        datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def check_bank(questions: list[GiftQuestion], where: str, problems: list[str]) -> None:

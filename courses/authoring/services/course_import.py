@@ -12,6 +12,7 @@ import json
 import re
 import tempfile
 import zipfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +29,11 @@ from courses.authoring.services.course_format import (
     check_module,
     check_quiz,
     question_input,
+    quiz_review,
 )
 from courses.authoring.services.questions import save_question
 from courses.events import UnknownCompetencies
 from courses.learning.models import Course, CourseStatus, ItemKind
-from courses.learning.models.questions import ReviewMode
 from courses.learning.services.principles import ensure_principles, principles_by_code
 from lms.errors import DomainError
 from lms.events import ask
@@ -165,6 +166,8 @@ def _check_competencies_known(plan: CoursePlan, where: str, problems: list[str])
 
 def _quiz_settings(entry: dict[str, Any]) -> quizzes.QuizSettings:
     draw = entry.get("draw", {"mode": "all"})
+    kind, shows, when = quiz_review(entry)
+    closes_at = entry.get("closes_at")
     return quizzes.QuizSettings(
         pass_mark=entry.get("pass_mark", 70),
         attempts_allowed=entry.get("attempts_allowed", 3),
@@ -174,7 +177,10 @@ def _quiz_settings(entry: dict[str, Any]) -> quizzes.QuizSettings:
         draw_per_level={str(k): int(v) for k, v in draw.get("per_level", {}).items()},
         shuffle_questions=entry.get("shuffle_questions", True),
         shuffle_choices=entry.get("shuffle_choices", True),
-        review_mode=entry.get("review", ReviewMode.AFTER_SUBMIT.value),
+        kind=kind,
+        review_shows=shows,
+        review_when=when,
+        closes_at=datetime.fromisoformat(closes_at) if closes_at else None,
     )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from courses.authoring.services import publishing
 from courses.authoring.services.course_format import CourseFileErrors
 from courses.authoring.services.course_import import (
     course_code_of,
@@ -25,6 +26,7 @@ CATALOGUE = Path(__file__).resolve().parents[2] / "catalogue"
 class CatalogueLoad:
     imported: tuple[Course, ...]
     skipped: tuple[str, ...]  # codes of the catalogue's courses already in the database
+    warnings: tuple[str, ...] = ()  # publishing.publication_warnings of the imported courses
 
     def report(self) -> str:
         lines = [f"Imported {c.code}: {c.title} ({c.status})" for c in self.imported]
@@ -35,6 +37,7 @@ class CatalogueLoad:
             )
         if not self.imported:
             lines.append("Nothing to import: the catalogue was already loaded.")
+        lines.extend(f"Warning: {warning}" for warning in self.warnings)
         return "\n".join(lines)
 
 
@@ -62,4 +65,9 @@ def load_catalogue(
     imported = import_courses(
         [folder for folder, _ in wanted], training_unit_id=training_unit_id, publish=publish
     )
-    return CatalogueLoad(tuple(imported), tuple(code for _, code in skipped))
+    warnings = tuple(
+        f"{course.code}: {warning}"
+        for course in imported
+        for warning in publishing.publication_warnings(course)
+    )
+    return CatalogueLoad(tuple(imported), tuple(code for _, code in skipped), warnings)

@@ -3,10 +3,23 @@ archived. Functions flush; callers commit."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from dataclasses import dataclass
 
-from courses.learning.models import Course, CourseStatus, ItemKind, Question, Quiz
-from courses.learning.models.questions import DrawMode
+from sqlalchemy import select
+
+from courses.authoring.services.quizzes import leak_message
+from courses.learning.models import (
+    Course,
+    CourseItem,
+    CourseStatus,
+    ItemKind,
+    Question,
+    Quiz,
+    QuizKind,
+    ReviewShows,
+    ReviewWhen,
+)
+from courses.learning.models.questions import DrawMode, reveals_keys_while_open
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.timeutil import utcnow
@@ -20,6 +33,14 @@ class PublicationProblems(ValidationError):
         self.problems = problems
 
 
+@dataclass(frozen=True)
+class _BankRow:
+    id: int
+    category: str
+    level: int
+    competency_code: str | None
+
+
 def publication_problems(course: Course) -> list[str]:
     """Why a course cannot be published yet (empty when it can)."""
     problems = []
@@ -29,39 +50,121 @@ def publication_problems(course: Course) -> list[str]:
     for module in course.modules:
         if not module.principles:
             problems.append(f"Module '{module.title}' is not aligned to any reform principle.")
-    available = _bank_counts(course.id)
-    for item in items:
-        if item.kind == ItemKind.QUIZ and item.quiz is not None:
-            problems.extend(_draw_problems(item.title, item.quiz, available))
+    bank = _bank_of(course.id)
+    quiz_items = [i for i in items if i.kind == ItemKind.QUIZ and i.quiz is not None]
+    assessed = {
+        question.id
+        for item in quiz_items
+        if item.quiz.kind == QuizKind.ASSESSMENT
+        for question in _pool(item, bank)
+    }
+    for item in quiz_items:
+        quiz = item.quiz
+        pool = _pool(item, bank)
+        problems.extend(_draw_problems(item.title, quiz, pool))
+        if reveals_keys_while_open(quiz.kind, quiz.review_shows, quiz.review_when):
+            problems.append(leak_message(item.title))
+        elif (
+            quiz.kind == QuizKind.CHECKPOINT
+            and quiz.review_shows == ReviewShows.KEYS
+            and quiz.review_when != ReviewWhen.NEVER
+            and any(question.id in assessed for question in pool)
+        ):
+            shared = sum(question.id in assessed for question in pool)
+            problems.append(
+                f"Checkpoint '{item.title}' would show the answer keys of {shared} question(s) "
+                "that an assessment of this course also draws: show its marks and feedback "
+                "instead, or give the checkpoint questions of its own category."
+            )
     return problems
 
 
-def _bank_counts(course_id: int) -> dict[tuple[str, int], int]:
+def publication_warnings(course: Course) -> list[str]:
+    """What does not stop publishing but weakens the evidence: assessments whose consecutive
+    draws share most of their questions (the bank is too small for the draw)."""
+    bank = _bank_of(course.id)
+    warnings = []
+    for module in course.modules:
+        for item in module.items:
+            if item.kind != ItemKind.QUIZ or item.quiz is None:
+                continue
+            if item.quiz.kind != QuizKind.ASSESSMENT or item.quiz.attempts_allowed == 1:
+                continue
+            overlap = expected_overlap(item.quiz, _pool(item, bank))
+            if overlap is not None and overlap[1] and overlap[0] / overlap[1] > HEAVY_OVERLAP:
+                shared, drawn = overlap
+                warnings.append(
+                    f"Assessment '{item.title}': two consecutive attempts share on average "
+                    f"{shared:.1f} of their {drawn} questions ({100 * shared / drawn:.0f} %): "
+                    "the bank is too small for the draw; add questions or draw fewer."
+                )
+    return warnings
+
+
+# Above this share of questions in common, two attempts at an assessment are nearly the same
+# test: what one attempt taught about the keys carries to the next.
+HEAVY_OVERLAP = 0.5
+
+
+def expected_overlap(quiz: Quiz, pool: list[_BankRow]) -> tuple[float, int] | None:
+    """The expected number of questions two independent draws share, and the draw's size.
+
+    Drawing k of the n questions of a level at random, a question is in both draws with
+    probability (k/n)², so the draws share k²/n of that level on average; drawing every
+    question, they share all of them. None when nothing is drawn."""
+    by_level: dict[int, int] = {}
+    for question in pool:
+        by_level[question.level] = by_level.get(question.level, 0) + 1
+    if quiz.draw_mode != DrawMode.PER_LEVEL:
+        return (float(len(pool)), len(pool)) if pool else None
+    shared, drawn = 0.0, 0
+    for level, wanted in quiz.draw_per_level.items():
+        n = by_level.get(int(level), 0)
+        k = min(wanted, n)
+        if k:
+            shared += k * k / n
+            drawn += k
+    return (shared, drawn) if drawn else None
+
+
+def _bank_of(course_id: int) -> list[_BankRow]:
     rows = db.session.execute(
-        select(Question.category, Question.level, func.count(Question.id))
-        .where(Question.course_id == course_id, Question.archived.is_(False))
-        .group_by(Question.category, Question.level)
-    ).all()
-    return {(category, level): count for category, level, count in rows}
-
-
-def _draw_problems(title: str, quiz: Quiz, available: dict[tuple[str, int], int]) -> list[str]:
-    def count(level: int | None = None) -> int:
-        return sum(
-            n
-            for (category, lvl), n in available.items()
-            if (not quiz.category or category == quiz.category) and (level is None or lvl == level)
+        select(Question.id, Question.category, Question.level, Question.competency_code).where(
+            Question.course_id == course_id, Question.archived.is_(False)
         )
+    ).all()
+    return [_BankRow(*row) for row in rows]
 
-    if count() == 0:
+
+def _pool(item: CourseItem, bank: list[_BankRow]) -> list[_BankRow]:
+    """The questions a quiz draws from, as attempts.quiz_pool chooses them."""
+    quiz = item.quiz
+    codes = set(item.module.competency_codes) if quiz.kind == QuizKind.CHECKPOINT else None
+    return [
+        q
+        for q in bank
+        if (not quiz.category or q.category == quiz.category)
+        and (codes is None or q.competency_code in codes)
+    ]
+
+
+def _draw_problems(title: str, quiz: Quiz, pool: list[_BankRow]) -> list[str]:
+    if not pool:
+        if quiz.kind == QuizKind.CHECKPOINT:
+            return [
+                f"Checkpoint '{title}' has no questions to draw from: it draws only questions "
+                "tagged with a competency its module names."
+            ]
         return [f"Quiz '{title}' has no questions to draw from."]
     problems = []
     if quiz.draw_mode == DrawMode.PER_LEVEL:
         for level, wanted in sorted(quiz.draw_per_level.items()):
-            if wanted > count(int(level)):
+            have = sum(q.level == int(level) for q in pool)
+            if wanted > have:
+                where = "its module's questions" if quiz.kind == QuizKind.CHECKPOINT else "the bank"
                 problems.append(
                     f"Quiz '{title}' draws {wanted} question(s) of level {level} but "
-                    f"the bank has {count(int(level))}."
+                    f"{where} has {have}."
                 )
     return problems
 

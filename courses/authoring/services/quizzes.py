@@ -1,13 +1,22 @@
-"""Quizzes in a course: adding them to a module and their settings (pass mark, attempts, time
-limit, how questions are drawn, shuffling, review). Functions flush; callers commit."""
+"""Quizzes in a course: adding them to a module and their settings (kind, pass mark, attempts,
+time limit, closing time, how questions are drawn, shuffling, review). Functions flush; callers
+commit."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from courses.authoring.services.structure import next_position
-from courses.learning.models import CourseItem, ItemKind, Module, Quiz, ReviewMode
-from courses.learning.models.questions import DrawMode
+from courses.learning.models import CourseItem, ItemKind, Module, Quiz
+from courses.learning.models.questions import (
+    DEFAULT_REVIEW,
+    DrawMode,
+    QuizKind,
+    ReviewShows,
+    ReviewWhen,
+    reveals_keys_while_open,
+)
 from lms.errors import ValidationError
 from lms.extensions import db
 
@@ -22,10 +31,29 @@ class QuizSettings:
     draw_per_level: dict[str, int] = field(default_factory=dict)
     shuffle_questions: bool = True
     shuffle_choices: bool = True
-    review_mode: str = ReviewMode.AFTER_SUBMIT.value
+    kind: str = QuizKind.ASSESSMENT.value
+    review_shows: str = ""  # empty: the kind's default (DEFAULT_REVIEW)
+    review_when: str = ""
+    closes_at: datetime | None = None
+
+    @property
+    def review(self) -> tuple[str, str]:
+        """What the review shows and when, the kind's default filling what is not chosen."""
+        shows, when = DEFAULT_REVIEW.get(QuizKind(self.kind), DEFAULT_REVIEW[QuizKind.ASSESSMENT])
+        return self.review_shows or shows.value, self.review_when or when.value
 
 
-def _check_quiz_settings(settings: QuizSettings) -> None:
+def leak_message(title: str) -> str:
+    return (
+        f"Quiz '{title}' is an assessment that would show its answer keys while the officer "
+        "can still attempt it: show the keys after the last attempt or a pass, after the quiz "
+        "closes, or never; or show less than the keys."
+    )
+
+
+def _check_quiz_settings(settings: QuizSettings, title: str) -> None:
+    if settings.kind not in {kind.value for kind in QuizKind}:
+        raise ValidationError(f"Unknown quiz kind {settings.kind}.")
     if not 0 <= settings.pass_mark <= 100:
         raise ValidationError("The pass mark is a percentage from 0 to 100.")
     if not 0 <= settings.attempts_allowed <= 100:
@@ -43,12 +71,17 @@ def _check_quiz_settings(settings: QuizSettings) -> None:
         or sum(settings.draw_per_level.values()) == 0
     ):
         raise ValidationError("Say how many questions of each level (1 to 4) to draw.")
-    if settings.review_mode not in {mode.value for mode in ReviewMode}:
-        raise ValidationError(f"Unknown review option {settings.review_mode}.")
+    shows, when = settings.review
+    if shows not in {s.value for s in ReviewShows}:
+        raise ValidationError(f"Unknown review option {shows}.")
+    if when not in {w.value for w in ReviewWhen}:
+        raise ValidationError(f"Unknown review timing {when}.")
+    if reveals_keys_while_open(settings.kind, shows, when):
+        raise ValidationError(leak_message(title))
 
 
-def _apply_quiz_settings(quiz: Quiz, settings: QuizSettings) -> None:
-    _check_quiz_settings(settings)
+def _apply_quiz_settings(quiz: Quiz, settings: QuizSettings, title: str) -> None:
+    _check_quiz_settings(settings, title)
     quiz.pass_mark, quiz.attempts_allowed = settings.pass_mark, settings.attempts_allowed
     quiz.time_limit_minutes, quiz.category = settings.time_limit_minutes, settings.category.strip()
     quiz.draw_mode = settings.draw_mode
@@ -59,7 +92,9 @@ def _apply_quiz_settings(quiz: Quiz, settings: QuizSettings) -> None:
         settings.shuffle_questions,
         settings.shuffle_choices,
     )
-    quiz.review_mode = settings.review_mode
+    quiz.kind = settings.kind
+    quiz.review_shows, quiz.review_when = settings.review
+    quiz.closes_at = settings.closes_at
 
 
 def add_quiz(
@@ -76,7 +111,7 @@ def add_quiz(
         required=required,
     )
     item.quiz = Quiz()
-    _apply_quiz_settings(item.quiz, settings)
+    _apply_quiz_settings(item.quiz, settings, item.title)
     db.session.add(item)
     db.session.flush()
     return item
@@ -89,6 +124,6 @@ def update_quiz(
         raise ValidationError("This item is not a quiz.")
     if not title.strip():
         raise ValidationError("A quiz needs a title.")
+    _apply_quiz_settings(item.quiz, settings, title.strip())
     item.title, item.required = title.strip(), required
-    _apply_quiz_settings(item.quiz, settings)
     db.session.flush()

@@ -79,6 +79,7 @@ def render_outline(course: Course, publish_problems: list[str] | None = None, st
         course=course,
         problems=publishing.publication_problems(course) if publish_problems is None else [],
         publish_problems=publish_problems,
+        warnings=publishing.publication_warnings(course),
         bank_size=len(questions.bank_of(course)),
     ), status
 

@@ -14,11 +14,17 @@ from courses.learning.models.catalogue import (
     module_principles,
 )
 from courses.learning.models.progress import CourseEnrolment, ItemProgress
-from courses.learning.models.questions import Question, Quiz, ReviewMode
+from courses.learning.models.questions import (
+    Question,
+    Quiz,
+    QuizKind,
+    ReviewShows,
+    ReviewWhen,
+)
 from courses.learning.models.uploads import Upload
 
 __all__ = [
     "Attempt", "AttemptStatus", "Course", "CourseEnrolment", "CourseItem", "CourseStatus",
     "ItemKind", "ItemProgress", "Lesson", "Module", "ModuleCompetency", "Principle", "Question",
-    "Quiz", "ReviewMode", "Upload", "module_principles",
+    "Quiz", "QuizKind", "ReviewShows", "ReviewWhen", "Upload", "module_principles",
 ]  # fmt: skip

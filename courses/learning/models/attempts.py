@@ -46,7 +46,9 @@ class Attempt(db.Model):
     score: Mapped[float | None] = mapped_column(Float)  # percent, 0–100
     passed: Mapped[bool | None] = mapped_column()
     pass_mark: Mapped[int] = mapped_column(default=70)
-    review_mode: Mapped[str] = mapped_column(String(16), default="after_submit")
+    # The quiz's kind when it started: only an assessment's attempt is evidence. The review
+    # follows the quiz's current settings, so tightening them protects past attempts' keys too.
+    kind: Mapped[str] = mapped_column(String(16), default="assessment", server_default="assessment")
 
     item: Mapped[CourseItem] = relationship()
     user: Mapped[User] = relationship()

@@ -14,10 +14,49 @@ from lms.extensions import db
 from lms.timeutil import utcnow
 
 
-class ReviewMode(enum.StrEnum):
-    SCORE_ONLY = "score_only"  # the score, never the answers
-    AFTER_SUBMIT = "after_submit"  # answers and feedback right after submitting
-    AFTER_CLOSE = "after_close"  # answers and feedback once no attempt is left
+class QuizKind(enum.StrEnum):
+    CHECKPOINT = "checkpoint"  # practice: never evidence; draws from its own module's questions
+    ASSESSMENT = "assessment"  # evidence of the competencies its questions carry
+
+
+class ReviewShows(enum.StrEnum):
+    """What the officer sees of a graded attempt, each level adding to the one before."""
+
+    SCORE = "score"  # the score only
+    MARKS = "marks"  # and which questions were right, partly right or wrong
+    FEEDBACK = "feedback"  # and each question's general feedback and the lesson to revisit
+    KEYS = "keys"  # and the right answers, with the feedback on each answer
+
+    @property
+    def rank(self) -> int:
+        return list(ReviewShows).index(self)
+
+
+class ReviewWhen(enum.StrEnum):
+    """When the review beyond the score is shown (the score always is, at once)."""
+
+    IMMEDIATELY = "immediately"
+    AFTER_LAST_ATTEMPT = "after_last_attempt"  # no attempt left, or a pass
+    AFTER_CLOSE = "after_close"  # once the quiz has closed (its `closes_at` has passed)
+    NEVER = "never"
+
+
+# The review a quiz of each kind gets unless its author chooses another.
+DEFAULT_REVIEW = {
+    QuizKind.CHECKPOINT: (ReviewShows.FEEDBACK, ReviewWhen.IMMEDIATELY),
+    QuizKind.ASSESSMENT: (ReviewShows.MARKS, ReviewWhen.IMMEDIATELY),
+}
+
+
+def reveals_keys_while_open(kind: str, shows: str, when: str) -> bool:
+    """Whether an assessment would show its keys to an officer who may still attempt it.
+
+    Keys shown immediately always can be; after the last attempt or a pass they cannot (a pass
+    closes an assessment that shows keys, `AttemptAllowance.closed`), nor after the quiz closes
+    (no attempt starts then). A checkpoint is practice and never evidence."""
+    return (
+        kind == QuizKind.ASSESSMENT and shows == ReviewShows.KEYS and when == ReviewWhen.IMMEDIATELY
+    )
 
 
 class DrawMode(enum.StrEnum):
@@ -63,6 +102,10 @@ class Quiz(db.Model):
     draw_per_level: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     shuffle_questions: Mapped[bool] = mapped_column(Boolean, default=True)
     shuffle_choices: Mapped[bool] = mapped_column(Boolean, default=True)
-    review_mode: Mapped[str] = mapped_column(String(16), default=ReviewMode.AFTER_SUBMIT.value)
+    kind: Mapped[str] = mapped_column(String(16), default=QuizKind.ASSESSMENT.value)
+    review_shows: Mapped[str] = mapped_column(String(16), default=ReviewShows.MARKS.value)
+    review_when: Mapped[str] = mapped_column(String(24), default=ReviewWhen.IMMEDIATELY.value)
+    # No attempt starts after this time; a review "after the quiz closes" is shown from then.
+    closes_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     item: Mapped[CourseItem] = relationship(back_populates="quiz")

@@ -1,8 +1,8 @@
-"""Quiz attempts: start (snapshot the draw), submit (grade once, on the server), review.
+"""Quiz attempts: start (snapshot the draw), submit (grade once, on the server).
 
 An attempt's snapshot holds the questions as drawn, with their choices in the order shown and
 their keys. The quiz page is built from `public_questions`, which drops every key, weight and
-feedback; the review shows them only when the quiz's review option allows.
+feedback; the review (services/reviews.py) shows them only when the quiz's review allows.
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ from courses.learning.models import (
     CourseItem,
     ItemKind,
     Question,
-    ReviewMode,
+    QuizKind,
+    ReviewShows,
+    ReviewWhen,
 )
 from courses.learning.models.questions import DrawMode, Quiz
 from courses.learning.questiontypes import question_type
@@ -77,12 +79,21 @@ def attempts_of(user_id: int, item_id: int) -> list[Attempt]:
     )
 
 
-def draw_questions(quiz: Quiz, course_id: int, rng: random.Random) -> list[Question]:
-    """Questions for one attempt: the whole bank (or category), or N per level, at random."""
+def quiz_pool(quiz: Quiz, course_id: int) -> list[Question]:
+    """The questions a quiz draws from: the course's bank (or one category of it); for a
+    checkpoint, only those tagged with a competency its own module names, as lessons are
+    tagged through their module."""
     query = select(Question).where(Question.course_id == course_id, Question.archived.is_(False))
     if quiz.category:
         query = query.where(Question.category == quiz.category)
-    bank = list(db.session.scalars(query.order_by(Question.position, Question.id)))
+    if quiz.kind == QuizKind.CHECKPOINT:
+        query = query.where(Question.competency_code.in_(quiz.item.module.competency_codes))
+    return list(db.session.scalars(query.order_by(Question.position, Question.id)))
+
+
+def draw_questions(quiz: Quiz, course_id: int, rng: random.Random) -> list[Question]:
+    """Questions for one attempt: the whole pool (`quiz_pool`), or N per level, at random."""
+    bank = quiz_pool(quiz, course_id)
     if quiz.draw_mode == DrawMode.PER_LEVEL:
         drawn: list[Question] = []
         for level, wanted in sorted(quiz.draw_per_level.items()):
@@ -122,6 +133,9 @@ class AttemptAllowance:
     passed: bool  # in this cycle
     cycle: int = 1
     next_number: int = 1  # attempts are numbered across cycles
+    # Why no attempt may start whatever is left: the quiz has closed, or the officer passed an
+    # assessment whose keys a pass reveals. Empty when open.
+    closed: str = ""
 
     @property
     def left(self) -> int | None:
@@ -129,7 +143,7 @@ class AttemptAllowance:
 
     @property
     def can_start(self) -> bool:
-        return self.in_progress is None and (self.left is None or self.left > 0)
+        return self.in_progress is None and not self.closed and (self.left is None or self.left > 0)
 
 
 def allowance(user_id: int, item: CourseItem) -> AttemptAllowance:
@@ -148,14 +162,29 @@ def allowance(user_id: int, item: CourseItem) -> AttemptAllowance:
         ),
         None,
     )
+    passed = any(a.passed for a in attempts)
     return AttemptAllowance(
         used=len(attempts),
         allowed=item.quiz.attempts_allowed,
         in_progress=open_attempt,
-        passed=any(a.passed for a in attempts),
+        passed=passed,
         cycle=cycle,
         next_number=max((a.number for a in history), default=0) + 1,
+        closed=_closed_because(item.quiz, passed, now),
     )
+
+
+def _closed_because(quiz: Quiz, passed: bool, now: datetime) -> str:
+    if quiz.closes_at is not None and now >= quiz.closes_at:
+        return f"This quiz closed at {quiz.closes_at:%Y-%m-%d %H:%M} UTC."
+    if (
+        passed
+        and quiz.kind == QuizKind.ASSESSMENT
+        and quiz.review_shows == ReviewShows.KEYS
+        and quiz.review_when == ReviewWhen.AFTER_LAST_ATTEMPT
+    ):
+        return "You passed this assessment and its answers are now shown to you: it is closed."
+    return ""
 
 
 def start_attempt(user_id: int, item: CourseItem) -> Attempt:
@@ -165,6 +194,8 @@ def start_attempt(user_id: int, item: CourseItem) -> Attempt:
     current = allowance(user_id, item)  # an overdue attempt is neither open nor passed
     if current.in_progress is not None:
         return current.in_progress
+    if current.closed:
+        raise Conflict(current.closed)
     if not current.can_start:
         raise Conflict("You have used all the attempts this quiz allows.")
     quiz = item.quiz
@@ -193,7 +224,7 @@ def start_attempt(user_id: int, item: CourseItem) -> Attempt:
         else None,
         snapshot=snapshot,
         pass_mark=quiz.pass_mark,
-        review_mode=quiz.review_mode,
+        kind=quiz.kind,
     )
     try:
         with db.session.begin_nested():
@@ -328,47 +359,10 @@ def submit_attempt(
             item_id=attempt.item_id,
             graded_at=now,
             results=results,
+            evidence=attempt.kind == QuizKind.ASSESSMENT,
         )
     )
     return attempt
-
-
-def review_allowed(attempt: Attempt, allowance_now: AttemptAllowance) -> bool:
-    """Whether answers and feedback may be shown for a graded attempt."""
-    if attempt.status == AttemptStatus.IN_PROGRESS:
-        return False
-    if attempt.review_mode == ReviewMode.AFTER_SUBMIT:
-        return True
-    if attempt.review_mode == ReviewMode.AFTER_CLOSE:
-        # An earlier certification cycle is closed, whatever the current one allows.
-        return (
-            attempt.cycle < allowance_now.cycle or allowance_now.passed or allowance_now.left == 0
-        )
-    return False
-
-
-def review_of(attempt: Attempt) -> list[dict[str, Any]]:
-    """Each question with the officer's answer, its marks, the right answers and feedback."""
-    by_key = {result["key"]: result for result in attempt.results}
-    review = []
-    for entry in attempt.snapshot:
-        kind = question_type(entry["qtype"])
-        answer = attempt.answers.get(entry["key"])
-        review.append(
-            {
-                "key": entry["key"],
-                "qtype": entry["qtype"],
-                "text_html": entry["text_html"],
-                "frozen": entry["frozen"],
-                "answer": answer,
-                "answer_html": kind.answer_html(entry["frozen"], answer),
-                "marked_answers": kind.marked_answers(entry["frozen"]),
-                "fraction": by_key.get(entry["key"], {}).get("fraction", 0.0),
-                "feedback": kind.feedback(entry["frozen"], answer),
-                "general_feedback_html": entry["general_feedback_html"],
-            }
-        )
-    return review
 
 
 def best_scores(user_id: int, item_ids: list[int]) -> dict[int, float]:
