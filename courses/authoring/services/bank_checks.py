@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 
 from courses.learning.models import Course, CourseItem, CourseStatus, Question, Quiz
-from courses.learning.models.questions import DrawMode
+from courses.learning.models.questions import DrawMode, QuizKind
 from lms.extensions import db
 
 # The cut-offs, stated once: the report and the page print them.
@@ -32,9 +32,9 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 
 def can_evidence(quiz: Quiz) -> bool:
-    """Whether a graded attempt at this quiz counts as competency evidence. Today every quiz
-    does; once quizzes have kinds, only an assessment will (a checkpoint is practice)."""
-    return True
+    """Whether a graded attempt at this quiz counts as competency evidence: an assessment's
+    does, a checkpoint's (practice) never."""
+    return quiz.kind == QuizKind.ASSESSMENT
 
 
 def normalise_text(text: str) -> str:
