@@ -16,7 +16,7 @@ from lms.access import allow
 
 @blueprint.route("/courses/<int:course_id>/quizzes/<int:item_id>/analysis")
 @allow("trainer")
-def item_analysis_page(course_id: int, item_id: int):
+def quiz_item_analysis(course_id: int, item_id: int):
     course = editable_course(course_id)
     item = item_of_kind(course, item_id, ItemKind.QUIZ)
     analysis = item_analysis.analysis_of(item.id)
@@ -35,7 +35,7 @@ def item_analysis_page(course_id: int, item_id: int):
 
 @blueprint.route("/courses/<int:course_id>/quizzes/<int:item_id>/analysis.csv")
 @allow("trainer")
-def item_analysis_csv(course_id: int, item_id: int):
+def quiz_item_analysis_csv(course_id: int, item_id: int):
     course = editable_course(course_id)
     item = item_of_kind(course, item_id, ItemKind.QUIZ)
     body = report.analysis_csv(item, item_analysis.analysis_of(item.id))
