@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 MIN_ATTEMPTS = 20
 TOO_EASY = 0.9
@@ -186,7 +186,7 @@ def _figures(question_id: int, sums: _Sums) -> QuestionFigures:
                 shown=sums.shown[key],
                 picked=sums.picked.get(key, 0),
             )
-            for key, (label, fraction) in sums.labels.items()
+            for key, (label, fraction) in sorted(sums.labels.items(), key=_bank_order)
         )
     return QuestionFigures(
         question_id=question_id,
@@ -196,6 +196,11 @@ def _figures(question_id: int, sums: _Sums) -> QuestionFigures:
         choices=choices,
         flags=question_flags(sums.n, facility, discrimination, choices),
     )
+
+
+def _bank_order(item: tuple[str, Any]) -> tuple[int, str]:
+    """Choices in the bank's order whatever the shuffles: keys c1, c2 … c10 (shorter first)."""
+    return len(item[0]), item[0]
 
 
 def question_flags(
