@@ -78,6 +78,7 @@ def celery_init_app(app: Flask) -> Celery:
         assignments,
         certificates,
         competencies,
+        item_analysis,
         maintenance,
         user_import,
     )

@@ -19,6 +19,11 @@ BEAT_SCHEDULE = {
         "task": "courses.requeue_certificate_requests",
         "schedule": 60.0,
     },
+    # Debounces item analysis: the quizzes graded since their figures, once per run.
+    "queue-item-analyses": {
+        "task": "courses.queue_item_analyses",
+        "schedule": 300.0,
+    },
     "expire-certificates": {
         "task": "courses.expire_certificates",
         "schedule": crontab(hour=2, minute=35),

@@ -106,6 +106,14 @@ TABLE = RouteTable(
             f"{C}/quizzes/{{a_quiz}}",
             TRAINER_REFUSED,
         ),
+        ("GET", f"{COURSE}/quizzes/<int:item_id>/analysis"): (
+            f"{C}/quizzes/{{a_quiz}}/analysis",
+            TRAINER_PAGE,
+        ),
+        ("GET", f"{COURSE}/quizzes/<int:item_id>/analysis.csv"): (
+            f"{C}/quizzes/{{a_quiz}}/analysis.csv",
+            TRAINER_PAGE,
+        ),
         ("GET", f"{COURSE}/questions"): (f"{C}/questions", TRAINER_PAGE),
         ("GET", f"{COURSE}/questions/checks"): (f"{C}/questions/checks", TRAINER_PAGE),
         ("GET", f"{COURSE}/questions/new"): (f"{C}/questions/new", TRAINER_PAGE),
@@ -141,6 +149,8 @@ TABLE = RouteTable(
         "authoring.edit_lesson": TRAINER,
         "authoring.images": TRAINER,
         "authoring.edit_quiz": TRAINER,
+        "authoring.quiz_item_analysis": TRAINER,
+        "authoring.quiz_item_analysis_csv": TRAINER,
         "authoring.question_bank": TRAINER,
         "authoring.bank_checks_page": TRAINER,
         "authoring.edit_question": TRAINER,

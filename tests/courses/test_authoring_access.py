@@ -87,6 +87,8 @@ def test_the_authoring_routes_are_all_for_trainers_only(app):
         "authoring.edit_lesson",
         "authoring.images",
         "authoring.edit_quiz",
+        "authoring.quiz_item_analysis",
+        "authoring.quiz_item_analysis_csv",
         "authoring.question_bank",
         "authoring.bank_checks_page",
         "authoring.edit_question",

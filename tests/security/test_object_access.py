@@ -50,6 +50,8 @@ VICTIM_URLS = {
         ("/author/courses/{b_draft}/questions/{b_draft_question}", 403),
         ("/author/courses/{b_draft}/lessons/{b_draft_lesson}", 403),
         ("/author/courses/{b_draft}/quizzes/{b_draft_quiz}", 403),
+        ("/author/courses/{b_draft}/quizzes/{b_draft_quiz}/analysis", 403),
+        ("/author/courses/{b_draft}/quizzes/{b_draft_quiz}/analysis.csv", 403),
         ("/author/courses/{b_draft}/modules/{b_draft_module}", 403),
         ("/uploads/{b_upload}/{b_upload_name}", 404),
         ("/assignments/{b_assignment}", 404),

@@ -1,5 +1,5 @@
 """The learning room's models, split by aggregate: catalogue, question bank, attempts,
-progress, uploads."""
+item analysis, progress, uploads."""
 
 from courses.learning.models.attempts import Attempt, AttemptStatus
 from courses.learning.models.catalogue import (
@@ -13,6 +13,7 @@ from courses.learning.models.catalogue import (
     Principle,
     module_principles,
 )
+from courses.learning.models.item_analysis import ItemAnalysis, ItemAnalysisQuestion
 from courses.learning.models.progress import CourseEnrolment, ItemProgress
 from courses.learning.models.questions import (
     Question,
@@ -25,6 +26,7 @@ from courses.learning.models.uploads import Upload
 
 __all__ = [
     "Attempt", "AttemptStatus", "Course", "CourseEnrolment", "CourseItem", "CourseStatus",
-    "ItemKind", "ItemProgress", "Lesson", "Module", "ModuleCompetency", "Principle", "Question",
-    "Quiz", "QuizKind", "ReviewShows", "ReviewWhen", "Upload", "module_principles",
+    "ItemAnalysis", "ItemAnalysisQuestion", "ItemKind", "ItemProgress", "Lesson", "Module",
+    "ModuleCompetency", "Principle", "Question", "Quiz", "QuizKind", "ReviewShows", "ReviewWhen",
+    "Upload", "module_principles",
 ]  # fmt: skip
