@@ -2,9 +2,12 @@
 for every position requirement of every framework, whether some published course can evidence
 it. Reads the database only.
 
-A requirement (competency C at level L) can be reached when a published course's bank holds a
-question of C at level L or above that one of its evidencing quizzes can draw
-(`bank_checks.can_evidence`). Trainer-graded tasks will be a second way once they exist."""
+A requirement (competency C at level L) can be reached when a published course's bank holds, at
+level L or above, at least as many questions of C as C's framework needs to evidence a level
+(its `min_questions_per_level`, N), all of which one of its evidencing quizzes can draw
+(`bank_checks.can_evidence`). That is an upper bound: a quiz drawing fewer than N of them per
+attempt cannot evidence the level either. Trainer-graded tasks will be a second way once they
+exist."""
 
 from __future__ import annotations
 
@@ -37,6 +40,7 @@ class Requirement:
     required_level: int
     level_name: str
     mandatory: bool
+    min_questions: int = 1  # the framework's N: questions of a level an attempt needs
 
 
 @dataclass(frozen=True)
@@ -63,21 +67,25 @@ class RequirementReach:
         return (
             f"{r.framework_code}: {r.position_code} requires {r.competency_code} "
             f"({r.competency_name}) at level {r.required_level} ({r.level_name}, {kind}), "
-            f"which no published course can evidence: {best}."
+            f"which no published course can evidence with at least {r.min_questions} "
+            f"question(s) of that level: {best}."
         )
 
 
-def evidence_reach(reports: Sequence[BankReport]) -> dict[str, dict[int, tuple[str, ...]]]:
+Reach = dict[str, dict[int, tuple[tuple[str, int], ...]]]
+
+
+def evidence_reach(reports: Sequence[BankReport]) -> Reach:
     """Per competency code and level, the published courses whose evidencing quizzes can draw
-    a question of that competency at that level."""
-    reach: dict[str, dict[int, list[str]]] = {}
+    questions of that competency at that level, with how many."""
+    reach: dict[str, dict[int, list[tuple[str, int]]]] = {}
     for report in reports:
         if report.status != CourseStatus.PUBLISHED:
             continue
         for row in report.coverage:
             if row.competency_code and row.drawn:
                 reach.setdefault(row.competency_code, {}).setdefault(row.level, []).append(
-                    report.course_code
+                    (report.course_code, row.drawn)
                 )
     return {
         code: {level: tuple(courses) for level, courses in levels.items()}
@@ -85,20 +93,24 @@ def evidence_reach(reports: Sequence[BankReport]) -> dict[str, dict[int, tuple[s
     }
 
 
-def reach_requirement(
-    requirement: Requirement, reach: dict[str, dict[int, tuple[str, ...]]]
-) -> RequirementReach:
-    levels = reach.get(requirement.competency_code, {})
+def reach_requirement(requirement: Requirement, reach: Reach) -> RequirementReach:
+    """Which published courses can evidence the requirement: enough questions (N) at a level at
+    or above the required one."""
+    enough = {
+        level: sorted(course for course, drawn in courses if drawn >= requirement.min_questions)
+        for level, courses in reach.get(requirement.competency_code, {}).items()
+    }
+    enough = {level: courses for level, courses in enough.items() if courses}
     courses = sorted(
         {
             course
-            for level, at_level in levels.items()
+            for level, at_level in enough.items()
             if level >= requirement.required_level
             for course in at_level
         }
     )
-    best = max(levels, default=0)
-    return RequirementReach(requirement, tuple(courses), best, tuple(sorted(levels.get(best, ()))))
+    best = max(enough, default=0)
+    return RequirementReach(requirement, tuple(courses), best, tuple(enough.get(best, ())))
 
 
 def position_requirements() -> list[Requirement]:
@@ -119,6 +131,7 @@ def position_requirements() -> list[Requirement]:
             requirement.required_level,
             framework.level_name(requirement.required_level),
             requirement.mandatory,
+            framework.min_questions_per_level,
         )
         for requirement, position_code, competency, framework in rows
     ]

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from competencies.defaults import POSITION_REQUIREMENTS
-from competencies.models import Competency, PositionRequirement
+from competencies.models import Competency, Framework, PositionRequirement
 from courses.authoring.services import authored_courses, quizzes, structure
 from courses.authoring.services.default_catalogue import CATALOGUE
 from courses.authoring.services.questions import QuestionInput, save_question
@@ -30,6 +30,9 @@ def bad_bank(db, runner, create_unit, root_unit, create_position):
     position CHK requiring INT-COC at 1 (reachable), P-INT at 3 (not: that question is in a
     category no quiz draws) and INT-LEAD at 2 (only a draft course has it)."""
     runner.invoke(args=["frameworks", "load-defaults"])
+    # One question of a level evidences it here; the rule's N is checked on its own below.
+    for framework in db.session.scalars(select(Framework)):
+        framework.min_questions_per_level = 1
     ensure_principles()
     unit = create_unit("NCTC", parent=root_unit, kind="training_centre")
     course = authored_courses.create_course(
@@ -103,17 +106,38 @@ def test_a_bad_bank_fails_the_check_naming_each_problem(bad_bank, runner):
         "BAD-1: 0 of 4 true/false keys are True (0 %, outside 35–65 %).",
         "BAD-1: duplicate questions TF-2 and TF-3.",
         "RKC-PRINCIPLES: CHK requires P-INT (Integrity) at level 3 (Advanced, mandatory), which "
-        "no published course can evidence: the highest level any published course can evidence "
-        "is 2, in BAD-1.",
+        "no published course can evidence with at least 1 question(s) of that level: the highest "
+        "level any published course can evidence is 2, in BAD-1.",
         "ARUSHA-INTEGRITY: CHK requires INT-LEAD (Leadership and commitment) at level 2 (Trained, "
-        "mandatory), which no published course can evidence: no published course can evidence "
-        "it at any level.",
+        "mandatory), which no published course can evidence with at least 1 question(s) of that "
+        "level: no published course can evidence it at any level.",
     ]
     assert "5 problem(s):" in result.output
     assert "BAD-1 (published): 7 questions" in result.output
     # Not ADV, at level 3: the quiz draws the category "core" only.
     assert "can evidence: INT-COC L1 1, P-INT L1 4, P-INT L2 1, P-INT L3 0/1\n" in result.output
     assert "Position requirements: 1 of 3 can be evidenced" in result.output
+
+
+def test_a_level_needs_as_many_drawable_questions_as_the_framework_rule(bad_bank, db, runner):
+    """With the frameworks' N back at 3, one INT-COC question of level 1 evidences nothing, and
+    P-INT's best level is the one with four questions (level 1), not level 2 (one question)."""
+    for framework in db.session.scalars(select(Framework)):
+        framework.min_questions_per_level = 3
+    db.session.commit()
+
+    result = runner.invoke(args=["catalogue", "check"])
+
+    assert result.exit_code == 1, result.output
+    assert (
+        "RKC-PRINCIPLES: CHK requires P-INT (Integrity) at level 3 (Advanced, mandatory), which "
+        "no published course can evidence with at least 3 question(s) of that level: the highest "
+        "level any published course can evidence is 1, in BAD-1." in result.output
+    )
+    unreachable = [line for line in result.output.splitlines() if "CHK requires INT-COC" in line]
+    assert len(unreachable) == 1
+    assert "at level 1" in unreachable[0] and "at any level" in unreachable[0]
+    assert "Position requirements: 0 of 3 can be evidenced" in result.output
 
 
 def test_the_json_report_names_the_same_problems(bad_bank, runner):
