@@ -78,6 +78,10 @@ class Config:
     PUBLIC_BASE_URL: str | None = _PUBLIC_BASE_URL or "http://127.0.0.1:5000"
     PUBLIC_BASE_URL_HTTPS_REQUIRED = False
     LOCAL_TRIAL = False
+    # How many proxies stand in front of the app (the TLS proxy: 1). Their X-Forwarded-For and
+    # X-Forwarded-Proto are then believed (Werkzeug's ProxyFix), so the app sees the client's
+    # address and that the request came over https (HSTS, Secure cookies). 0 believes nobody.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES") or 0)
     # The RSA key that signs certificates' credentials (PEM text, or a file holding it). Unset:
     # a key generated on first use in instance/credential-signing-key.pem (not in production).
     CREDENTIAL_SIGNING_KEY: str | None = os.environ.get("CREDENTIAL_SIGNING_KEY") or None

@@ -41,8 +41,8 @@ def register_security_headers(app: Flask) -> None:
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "same-origin"
         # Only on requests that arrived over https (browsers ignore HSTS over plain http, and
-        # promising https on a plain-http listener is wrong). Behind the TLS proxy this needs
-        # the proxy's X-Forwarded-Proto trusted (ProxyFix), which this app does not do yet.
+        # promising https on a plain-http listener is wrong). Behind the TLS proxy, the proxy's
+        # X-Forwarded-Proto tells it, when TRUSTED_PROXIES says the proxy is there (ProxyFix).
         if app.config.get("HSTS") and request.is_secure:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         if "Cache-Control" not in response.headers and response.mimetype == "text/html":

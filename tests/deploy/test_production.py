@@ -136,7 +136,7 @@ def substituted(line: str, paths: dict[str, str]) -> str:
 def exported_environment(line: str, env: dict[str, str], work: Path) -> dict[str, str]:
     """The environment after an `export …` line, as bash leaves it."""
     result = subprocess.run(
-        ["bash", "-c", f"set -e; {line}; env -0"],
+        ["bash", "-c", f"set -e\n{line}\nenv -0"],  # the line may end in a comment
         cwd=work, env=env, capture_output=True, check=True, timeout=30,
     )  # fmt: skip
     pairs = (item.split("=", 1) for item in result.stdout.decode().split("\0") if "=" in item)

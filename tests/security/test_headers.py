@@ -104,6 +104,31 @@ def test_production_sends_hsts_on_pages_redirects_and_errors(tmp_path):
         assert header_problems(response) == [], url
 
 
+def test_behind_a_trusted_proxy_https_is_read_from_the_proxy_header(tmp_path):
+    """With TRUSTED_PROXIES=1 the TLS proxy's X-Forwarded-Proto says the request came over
+    https, so HSTS is sent; without it the same header is a client's claim, and ignored."""
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
+    trusted = create_app(
+        ProductionConfig,
+        {
+            **PRODUCTION_SECRETS,
+            "INSTANCE_PATH": str(tmp_path),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/lms.sqlite3",
+            "TRUSTED_PROXIES": 1,
+        },
+    )
+    response = trusted.test_client().get(
+        "/healthz", base_url="http://127.0.0.1:8000", headers=forwarded
+    )
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    response = (
+        production_app(tmp_path)
+        .test_client()
+        .get("/healthz", base_url="http://127.0.0.1:8000", headers=forwarded)
+    )
+    assert "Strict-Transport-Security" not in response.headers
+
+
 def test_production_sends_no_hsts_over_plain_http(tmp_path):
     """A plain-http listener (gunicorn reached directly, a trial before the proxy) must not
     promise https: HSTS follows request.is_secure (a trusted proxy's X-Forwarded-Proto is
