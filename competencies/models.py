@@ -39,6 +39,7 @@ class LevelPolicy(enum.StrEnum):
 class EvidenceSource(enum.StrEnum):
     QUIZ = "quiz"
     MANUAL = "manual"
+    TASK = "task"  # a trainer-marked task, judged against its rubric
 
 
 class Framework(db.Model):

@@ -53,3 +53,30 @@ class UnknownCompetencies(Lookup):
     (empty when every code is known). A course import refuses a course that names one."""
 
     codes: frozenset[str]
+
+
+@dataclass(frozen=True)
+class CriterionJudgement:
+    """One rubric criterion as finally marked: the level agreed (0: not shown) and what the
+    work showed at it, in the rubric's words."""
+
+    criterion: str
+    competency_code: str
+    level: int
+    descriptor: str
+
+
+@dataclass(frozen=True)
+class TaskMarked(Event):
+    """A trainer-marked task's submission was marked for good (once: the status update
+    claimed it): by one marker, or by two when an Expert level needed a second marker."""
+
+    submission_id: int
+    user_id: int
+    course_id: int
+    item_id: int  # the task
+    task_title: str
+    marked_at: datetime
+    assessor_ids: tuple[int, ...]  # the first marker, then the second
+    comment: str  # the markers' comments, as the officer reads them
+    judgements: tuple[CriterionJudgement, ...]

@@ -159,12 +159,14 @@ def register_events(app: Flask) -> None:
         answer_competency_alignments,
         answer_unknown_competencies,
     )
+    from competencies.services.task_evidence import record_task_evidence
     from courses.assignments.services.memberships import complete_memberships_for, sync_memberships
     from courses.certificates.services.issuing import request_certificates_for
     from courses.events import (
         AttemptGraded,
         CompetencyAlignments,
         CourseCompleted,
+        TaskMarked,
         UnknownCompetencies,
     )
     from lms.events import EXTENSION, EventRegistry, PlacementChanged
@@ -172,6 +174,8 @@ def register_events(app: Flask) -> None:
     events = EventRegistry()
     # Competencies: evidence rows for the tagged questions, and the current levels they move.
     events.subscribe(AttemptGraded, record_attempt_evidence)
+    # Competencies: evidence for each competency a task's rubric judged, the markers as assessors.
+    events.subscribe(TaskMarked, record_task_evidence)
     # Certificates: a request for the course and each curriculum it completes (job after commit).
     events.subscribe(CourseCompleted, request_certificates_for)
     # Assignments: the officer's open memberships this course finishes are completed.

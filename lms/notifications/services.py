@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from lms.database import insert_ignoring_duplicates
 from lms.extensions import db
@@ -95,3 +95,25 @@ def mark_emailed(notification_ids: Sequence[int]) -> None:
             .values(emailed_at=utcnow())
             .execution_options(synchronize_session=False)
         )
+
+
+def add_notifications(kind: str, entries: Sequence[NewNotification]) -> None:
+    """Add one notification of `kind` for each entry (events that happen once: a submission to
+    mark, a marking released), in one statement."""
+    if not entries:
+        return
+    now = utcnow()
+    db.session.execute(
+        insert(Notification),
+        [
+            {
+                "user_id": entry.user_id,
+                "kind": kind,
+                "subject": entry.subject[:200],
+                "body": entry.body,
+                "link": entry.link[:500],
+                "created_at": now,
+            }
+            for entry in entries
+        ],
+    )

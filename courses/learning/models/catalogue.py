@@ -22,6 +22,7 @@ class CourseStatus(enum.StrEnum):
 class ItemKind(enum.StrEnum):
     LESSON = "lesson"
     QUIZ = "quiz"
+    TASK = "task"  # trainer-marked (courses/marking)
 
 
 class Principle(db.Model):

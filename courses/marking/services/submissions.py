@@ -1,0 +1,153 @@
+"""Officers handing in tasks: the task as the officer sees it, a submission (written answer
+and perhaps a file), and a resubmission when a marker asked for one. Functions flush; callers
+commit."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from courses.learning.models import CourseItem, ItemKind, Module
+from courses.marking.models import (
+    AttachmentRule,
+    Submission,
+    SubmissionFile,
+    SubmissionStatus,
+    Task,
+)
+from courses.marking.services.files import EXTENSIONS, checked_file
+from courses.marking.services.notices import notify_markers_of_submission
+from lms.errors import Conflict, NotFound, ValidationError
+from lms.extensions import db
+from lms.markdown import render_markdown
+
+MAX_ANSWER_CHARS = 20_000
+# Labels blind markers see: no 0/O or 1/I to misread when talking about one.
+_LABEL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+@dataclass(frozen=True)
+class TaskState:
+    """Where an officer stands with a task: every submission, newest last, and whether a
+    (re)submission is open now, with the reason when it is not."""
+
+    submissions: list[Submission]
+    can_submit: bool
+    reason: str
+
+    @property
+    def latest(self) -> Submission | None:
+        return self.submissions[-1] if self.submissions else None
+
+
+def published_task(course_id: int, item_id: int) -> Task:
+    """A task of a published course, with its rubric, item, module and course (one query)."""
+    task = db.session.scalar(
+        select(Task)
+        .join(CourseItem, CourseItem.id == Task.item_id)
+        .where(CourseItem.id == item_id, CourseItem.course_id == course_id)
+        .options(
+            joinedload(Task.item).joinedload(CourseItem.module).joinedload(Module.course),
+            selectinload(Task.criteria),
+        )
+    )
+    if task is None or task.item.kind != ItemKind.TASK or not task.item.module.course.is_published:
+        raise NotFound("There is no such task in a published course.")
+    return task
+
+
+def task_state(user_id: int, task: Task) -> TaskState:
+    """The officer's submissions to a task (with their markings) and what they may do next."""
+    submissions = list(
+        db.session.scalars(
+            select(Submission)
+            .where(Submission.task_id == task.item_id, Submission.user_id == user_id)
+            .order_by(Submission.number)
+            .options(selectinload(Submission.markings))
+        )
+    )
+    latest = submissions[-1] if submissions else None
+    if latest is None:
+        return TaskState(submissions, True, "")
+    if latest.status != SubmissionStatus.RESUBMIT:
+        return TaskState(submissions, False, "Your answer has been handed in.")
+    if len(submissions) >= task.max_submissions:
+        return TaskState(submissions, False, "You have used every submission this task allows.")
+    return TaskState(submissions, True, "")
+
+
+def submit(
+    user_id: int, task: Task, text: str, file: tuple[str, bytes] | None = None
+) -> Submission:
+    """Hand in a written answer (Markdown) and perhaps a file (name, bytes), checked as the
+    task asks; the trainers who mark the course are told."""
+    state = task_state(user_id, task)
+    if not state.can_submit:
+        raise Conflict(state.reason)
+    text = text.strip()
+    if not text:
+        raise ValidationError("Write your answer before handing it in.")
+    if len(text) > MAX_ANSWER_CHARS:
+        raise ValidationError(
+            f"Your answer is {len(text):,} characters long; it may be at most "
+            f"{MAX_ANSWER_CHARS:,}. Put long material in the file."
+        )
+    rule = task.attachment
+    if file is not None and rule == AttachmentRule.NONE:
+        raise ValidationError("This task takes a written answer only, without a file.")
+    if file is None and rule == AttachmentRule.REQUIRED:
+        raise ValidationError("This task asks for a file (PDF or image) with your answer.")
+    content_type = checked_file(file[1]) if file is not None else None
+    submission = Submission(
+        task_id=task.item_id,
+        user_id=user_id,
+        number=len(state.submissions) + 1,
+        label=_new_label(),
+        text=text,
+        text_html=render_markdown(text),
+        status=SubmissionStatus.SUBMITTED.value,
+    )
+    if file is not None and content_type is not None:
+        submission.file = SubmissionFile(content_type=content_type, size=len(file[1]), data=file[1])
+    db.session.add(submission)
+    db.session.flush()
+    notify_markers_of_submission(task, submission)
+    return submission
+
+
+def _new_label() -> str:
+    return "".join(secrets.choice(_LABEL_ALPHABET) for _ in range(6))
+
+
+def own_submission_file(user_id: int, submission_id: int) -> tuple[SubmissionFile, str]:
+    """The file of one of the officer's own submissions, and the name to save it under."""
+    submission = db.session.scalar(
+        select(Submission)
+        .where(Submission.id == submission_id, Submission.user_id == user_id)
+        .options(joinedload(Submission.file))
+    )
+    if submission is None or submission.file is None:
+        raise NotFound("There is no such file among your submissions.")
+    return submission.file, download_name(submission)
+
+
+def download_name(submission: Submission) -> str:
+    """A name that says nothing about who handed the file in (blind marking)."""
+    return f"submission-{submission.label}.{EXTENSIONS[submission.file.content_type]}"
+
+
+def submissions_waiting(task_id: int) -> int:
+    return (
+        db.session.scalar(
+            select(func.count(Submission.id)).where(
+                Submission.task_id == task_id,
+                Submission.status.in_(
+                    (SubmissionStatus.SUBMITTED, SubmissionStatus.SECOND_MARKING)
+                ),
+            )
+        )
+        or 0
+    )
