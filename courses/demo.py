@@ -103,6 +103,8 @@ def _demo_progress(rng: random.Random) -> tuple[int, int]:
                 if item.kind == ItemKind.LESSON:
                     mark_item_done(officer.id, item)
                     continue
+                if item.kind == ItemKind.TASK:
+                    continue  # marked by trainers: the demo hands in none
                 for _ in range(item.quiz.attempts_allowed or 2):
                     attempt = attempt_service.start_attempt(officer.id, item)
                     form = _answer_form(attempt.snapshot, skill, rng)

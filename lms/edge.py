@@ -107,3 +107,10 @@ def _commit(session, keep_loaded: bool) -> None:
         session.commit()
     finally:
         session.expire_on_commit = True
+
+
+def form_status(form: Form) -> int:
+    """The status of a page showing a form: 400 when it was submitted and refused (its errors
+    are on the page), else 200."""
+    refused = form.is_submitted() and (form.errors or getattr(form, "form_errors", None))
+    return 400 if refused else 200

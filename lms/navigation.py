@@ -28,6 +28,7 @@ NAV_ITEMS = (
     NavItem("certificates.my_certificates", _l("My certificates"), frozenset({"officer"})),
     NavItem("profiles.search", _l("Officers' competencies"), frozenset({"trainer"})),
     NavItem("authoring.courses", _l("Authoring"), frozenset({"trainer"})),
+    NavItem("marking.queue", _l("Marking"), frozenset({"trainer"})),
     NavItem("curricula.index", _l("Curricula"), frozenset({"trainer", "hr"})),
     NavItem("assignments.index", _l("Assignments"), frozenset({"trainer", "hr", "admin"})),
     NavItem("organisation.overview", _l("Organisation"), frozenset({"trainer"})),

@@ -112,6 +112,8 @@ def course_page(course_id: int):
 @allow("officer")
 def item_page(course_id: int, item_id: int):
     item = catalogue.published_item(course_id, item_id)
+    if item.kind == ItemKind.TASK:  # the marking room's page (courses/marking)
+        return redirect(url_for("marking.task_page", course_id=course_id, item_id=item_id))
     # The page shows what was just written: reloading the item and the signed-in user after
     # the commit would cost four queries on every lesson view.
     with saving(keep_loaded=True):

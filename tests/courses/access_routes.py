@@ -14,6 +14,11 @@ from tests.courses.assignment_access_routes import (
     ASSIGNMENT_ROUTES,
     create_assignment_objects,
 )
+from tests.courses.marking_access_routes import (
+    MARKING_ENDPOINT_RULES,
+    MARKING_ROUTES,
+    create_marking_objects,
+)
 
 OFFICER = frozenset({"officer"})
 # The smallest file the upload check takes for a PNG image.
@@ -76,6 +81,7 @@ TABLE = RouteTable(
             statuses(302, 200, 200, 403, 403),
         ),
         **ASSIGNMENT_ROUTES,
+        **MARKING_ROUTES,
     },
     endpoint_rules={
         "learning.catalogue_page": OFFICER,
@@ -88,8 +94,11 @@ TABLE = RouteTable(
         "learning.my_learning": OFFICER,
         "learning.upload_file": frozenset({"officer", "trainer"}),
         **ASSIGNMENT_ENDPOINT_RULES,
+        **MARKING_ENDPOINT_RULES,
     },
-    create_objects=lambda users: create_objects(users) | create_assignment_objects(users),
+    create_objects=lambda users: (
+        create_objects(users) | create_assignment_objects(users) | create_marking_objects(users)
+    ),
     # Viewing a lesson records progress (DESIGN.md, the core loop).
     writing_gets=frozenset({"/courses/<int:course_id>/items/<int:item_id>"}),
 )

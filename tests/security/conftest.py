@@ -25,6 +25,7 @@ from courses.authoring.services.questions import QuestionInput, save_question
 from courses.learning.models import CourseItem
 from courses.learning.services import attempts, uploads
 from courses.learning.services.principles import ensure_principles
+from courses.marking.services import submissions
 from lms.accounts.models import User
 from lms.extensions import db
 from lms.notifications.services import NewNotification, add_daily_notifications
@@ -33,6 +34,7 @@ from lms.timeutil import utcnow
 from tests.courses.assignment_helpers import assign
 from tests.courses.certificate_helpers import certified
 from tests.courses.conftest import create_course  # noqa: F401  (a fixture: courses to order)
+from tests.courses.marking_fixtures import PDF, add_task
 from tests.lms.conftest import World, world  # noqa: F401  (the route walk's objects, a fixture)
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
@@ -45,6 +47,7 @@ OFFICER_B = {
     "answer": "zebra-crossing-answer",
     "rating_note": "Seen-by-raters-only note",
     "notice": "Private notice for Valentina",
+    "task_answer": "quokka-task-answer",
 }
 # What trainer B's draft course says: none of it may reach trainer A, nor any officer.
 DRAFT_B = {
@@ -187,6 +190,17 @@ def cast(world: World, create_unit, create_user, root_unit) -> Cast:  # noqa: F8
         trainer_b, target_kind="officers", course_id=lesson.course_id, officer_ids=(officer_b.id,)
     )
 
+    # Officer B: an answer (text and a PDF) to a task of trainer B's unit, waiting to be marked.
+    task_course = _southern_course(trainer_b, "SOUTH-T", "Southern task course", quiz=False)
+    task = add_task(task_course.module)
+    db.session.refresh(task_course.module.course)
+    task_answer = submissions.submit(
+        officer_b.id,
+        task,
+        OFFICER_B["task_answer"],
+        ("a.pdf", PDF.replace(b"%%EOF", OFFICER_B["task_answer"].encode() + b"\n%%EOF")),
+    )
+
     # Trainer B: a draft course with a lesson, a quiz, a question and an image.
     draft = authored_courses.create_course(
         authored_courses.CourseDetails("SOUTH-DRAFT", DRAFT_B["title"], DRAFT_B["lesson"]),
@@ -224,6 +238,9 @@ def cast(world: World, create_unit, create_user, root_unit) -> Cast:  # noqa: F8
         "b_draft_question": question.id,
         "b_upload": image.id,
         "b_upload_name": image.filename,
+        "b_task_course": task.item.course_id,
+        "b_task": task.item_id,
+        "b_submission": task_answer.id,
         "south": south.id,
         "south_port": port.id,
     }

@@ -40,6 +40,8 @@ VICTIM_URLS = {
         ("/uploads/{b_upload}/{b_upload_name}", 404),
         ("/admin/users/{b_officer}", 403),
         ("/certificates/{b_certificate}/revoke", 403),
+        ("/courses/{b_task_course}/tasks/{b_task}/submissions/{b_submission}/file", 404),
+        ("/marking/submissions/{b_submission}", 403),
     ],
     "trainer A": [
         ("/author/courses/{b_draft}", 403),
@@ -56,6 +58,8 @@ VICTIM_URLS = {
         ("/uploads/{b_upload}/{b_upload_name}", 404),
         ("/assignments/{b_assignment}", 404),
         ("/attempts/{b_attempt}/result", 403),
+        ("/marking/submissions/{b_submission}", 404),
+        ("/marking/submissions/{b_submission}/file", 404),
     ],
     "HR of the north": [
         ("/profile/{b_officer}", 404),
@@ -74,7 +78,12 @@ def markers_for(attacker: str) -> tuple[str, ...]:
     (competencies/views/profiles.py: they rate officers from any office), so for trainer A
     that leaves officer B's answers and notices, and trainer B's draft; HR never authors."""
     if attacker == "trainer A":
-        return (OFFICER_B["answer"], OFFICER_B["notice"], *DRAFT_B_MARKERS)
+        return (
+            OFFICER_B["answer"],
+            OFFICER_B["notice"],
+            OFFICER_B["task_answer"],
+            *DRAFT_B_MARKERS,
+        )
     if attacker == "HR of the north":
         return OFFICER_B_MARKERS
     return OFFICER_B_MARKERS + DRAFT_B_MARKERS
@@ -207,6 +216,7 @@ def victim_arguments(cast: Cast) -> dict[str, object]:
         "filename": ids["b_upload_name"],
         "user_id": ids["b_officer"],
         "assignment_id": ids["b_assignment"],
+        "submission_id": ids["b_submission"],
         "unit_id": ids["south"],
         "code": ids["b_certificate_code"],
         "fmt": "csv",

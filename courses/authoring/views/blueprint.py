@@ -11,7 +11,6 @@ from typing import Any
 from flask import Blueprint, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from courses.authoring.services import authored_courses, structure
 from courses.learning.models import Course, CourseItem, CourseStatus, ItemKind
@@ -49,12 +48,6 @@ def shown_on_get(values: dict[str, Any]) -> dict[str, Any]:
     """The saved values fill a form only when it is shown: a POST is read alone, so a field
     left out of it is missing, not silently kept from the saved object."""
     return values if request.method == "GET" else {}
-
-
-def form_status(form: FlaskForm) -> int:
-    """400 for a submitted form that was refused (its errors are on the page), else 200."""
-    refused = form.is_submitted() and (form.errors or getattr(form, "form_errors", None))
-    return 400 if refused else 200
 
 
 def direction_asked() -> int:

@@ -16,7 +16,6 @@ from courses.authoring.services import questions, quizzes, structure
 from courses.authoring.views.blueprint import (
     blueprint,
     editable_course,
-    form_status,
     item_of_kind,
     outline_url,
     shown_on_get,
@@ -25,7 +24,7 @@ from courses.learning.models import ItemKind
 from courses.learning.services import uploads
 from courses.learning.services.principles import list_principles
 from lms.access import allow
-from lms.edge import saving
+from lms.edge import form_status, saving
 from lms.markdown import render_markdown_markup
 
 # --- modules ---------------------------------------------------------------------------------

@@ -16,12 +16,11 @@ from courses.authoring.views.blueprint import (
     blueprint,
     direction_asked,
     editable_course,
-    form_status,
     outline_url,
 )
 from courses.learning.models import Course
 from lms.access import allow
-from lms.edge import saving
+from lms.edge import form_status, saving
 from lms.errors import DomainError
 
 # --- courses ---------------------------------------------------------------------------------

@@ -158,6 +158,38 @@ def submission_to_mark(marker: User, submission_id: int) -> Submission:
     return submission
 
 
+@dataclass(frozen=True)
+class MarkingView:
+    """What a marker may see of a submission and do with it now."""
+
+    officer: str | None  # None while blind marking hides who handed it in
+    role: MarkingRole | None  # the marking this marker would give now; None: not theirs to mark
+    reason: str  # why not, when role is None
+    markings: list[Marking]  # the markings this marker may read
+    final: dict[str, int] | None  # the levels that count, once final
+
+
+def marking_view(marker: User, submission: Submission) -> MarkingView:
+    """A second marker marks without seeing the first marking; once final, everyone sees both."""
+    final = submission.is_final
+    hidden = submission.task.blind_marking and not final
+    try:
+        role: MarkingRole | None = _role_for(marker, submission)
+        reason = ""
+    except (Conflict, ValidationError) as refusal:
+        role, reason = None, str(refusal)
+    open_to_read = final or submission.status == SubmissionStatus.RESUBMIT
+    markings = [m for m in submission.markings if open_to_read or m.marker_id == marker.id]
+    counted = [m.levels for m in submission.markings if m.outcome == MarkingOutcome.MARKED]
+    return MarkingView(
+        officer=None if hidden else submission.user.full_name,
+        role=role,
+        reason=reason,
+        markings=markings,
+        final=agreed_levels(counted) if final and counted else None,
+    )
+
+
 def submission_file(marker: User, submission_id: int):
     """The file handed in with a submission the marker may mark (bytes loaded)."""
     submission = submission_to_mark(marker, submission_id)

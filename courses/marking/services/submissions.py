@@ -37,6 +37,7 @@ class TaskState:
     submissions: list[Submission]
     can_submit: bool
     reason: str
+    with_file: frozenset[int] = frozenset()  # the submissions handed in with a file
 
     @property
     def latest(self) -> Submission | None:
@@ -69,14 +70,29 @@ def task_state(user_id: int, task: Task) -> TaskState:
             .options(selectinload(Submission.markings))
         )
     )
+    with_file = files_of([s.id for s in submissions])
     latest = submissions[-1] if submissions else None
     if latest is None:
         return TaskState(submissions, True, "")
     if latest.status != SubmissionStatus.RESUBMIT:
-        return TaskState(submissions, False, "Your answer has been handed in.")
+        return TaskState(submissions, False, "Your answer has been handed in.", with_file)
     if len(submissions) >= task.max_submissions:
-        return TaskState(submissions, False, "You have used every submission this task allows.")
-    return TaskState(submissions, True, "")
+        reason = "You have used every submission this task allows."
+        return TaskState(submissions, False, reason, with_file)
+    return TaskState(submissions, True, "", with_file)
+
+
+def files_of(submission_ids: list[int]) -> frozenset[int]:
+    """Which of these submissions came with a file (one query, no bytes read)."""
+    if not submission_ids:
+        return frozenset()
+    return frozenset(
+        db.session.scalars(
+            select(SubmissionFile.submission_id).where(
+                SubmissionFile.submission_id.in_(submission_ids)
+            )
+        )
+    )
 
 
 def submit(
@@ -122,11 +138,16 @@ def _new_label() -> str:
     return "".join(secrets.choice(_LABEL_ALPHABET) for _ in range(6))
 
 
-def own_submission_file(user_id: int, submission_id: int) -> tuple[SubmissionFile, str]:
-    """The file of one of the officer's own submissions, and the name to save it under."""
+def own_submission_file(user_id: int, task: Task, submission_id: int) -> tuple[SubmissionFile, str]:
+    """The file of one of the officer's own submissions to the task, and the name to save it
+    under."""
     submission = db.session.scalar(
         select(Submission)
-        .where(Submission.id == submission_id, Submission.user_id == user_id)
+        .where(
+            Submission.id == submission_id,
+            Submission.user_id == user_id,
+            Submission.task_id == task.item_id,
+        )
         .options(joinedload(Submission.file))
     )
     if submission is None or submission.file is None:
