@@ -63,6 +63,7 @@ def upgrade():
         sa.Column("task_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("cycle", sa.Integer(), nullable=False),
         sa.Column("label", sa.String(length=16), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("text_html", sa.Text(), nullable=False),

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from competencies.models import CurrentLevel, Evidence
 from competencies.services.frameworks import competencies_by_code
-from courses.learning.services.progress import done_item_ids
+from courses.learning.services.progress import done_item_ids, enrolment
 from courses.marking.models import MarkingOutcome, SubmissionStatus
 from courses.marking.services import marking, submissions
 from courses.marking.services.marking import agreed_levels
@@ -228,3 +228,17 @@ def test_blind_marking_hides_the_officer_until_the_marking_is_final(db, task_wor
     db.session.commit()
     [released] = marking.marking_queue(world.trainer).marked
     assert released.officer == "Amina Officer"
+
+
+def test_a_course_reopened_for_recertification_takes_a_new_answer(db, task_world, officer):
+    world = task_world()
+    first = submissions.submit(officer.id, world.task, "Cycle one")
+    marking.mark(world.trainer, first, _levels(world.task, 3, 3), "Good.")
+    db.session.commit()
+    assert not submissions.task_state(officer.id, world.task).can_submit
+    enrolment(officer.id, world.item.course_id).cycle = 2  # as the expiry job reopens it
+    db.session.commit()
+    state = submissions.task_state(officer.id, world.task)
+    assert state.can_submit and state.this_cycle == [] and state.submissions == [first]
+    again = submissions.submit(officer.id, world.task, "Cycle two")
+    assert (again.number, again.cycle) == (2, 2)

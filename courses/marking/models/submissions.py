@@ -52,7 +52,10 @@ class Submission(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.item_id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    number: Mapped[int] = mapped_column(default=1)
+    number: Mapped[int] = mapped_column(default=1)  # across certification cycles
+    # The officer's certification cycle in the course: a course reopened for recertification
+    # takes new submissions; earlier cycles' are history.
+    cycle: Mapped[int] = mapped_column(default=1)
     # What blind markers see instead of the officer's name.
     label: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text, default="")

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from courses.events import CriterionJudgement, TaskMarked
@@ -167,6 +167,7 @@ class MarkingView:
     reason: str  # why not, when role is None
     markings: list[Marking]  # the markings this marker may read
     final: dict[str, int] | None  # the levels that count, once final
+    can_ask_resubmission: bool = False
 
 
 def marking_view(marker: User, submission: Submission) -> MarkingView:
@@ -187,6 +188,7 @@ def marking_view(marker: User, submission: Submission) -> MarkingView:
         reason=reason,
         markings=markings,
         final=agreed_levels(counted) if final and counted else None,
+        can_ask_resubmission=role == MarkingRole.FIRST and _submissions_left(submission),
     )
 
 
@@ -276,7 +278,7 @@ def _ask_resubmission(
         )
     if not comment:
         raise ValidationError("Say what the officer should change before handing in again.")
-    if submission.number >= task.max_submissions:
+    if not _submissions_left(submission):
         raise ValidationError(
             f"This was the officer's last submission ({task.max_submissions} allowed): mark "
             "it as it stands."
@@ -286,6 +288,18 @@ def _ask_resubmission(
     submission.finalised_at = utcnow()
     notify_officer(task, submission, resubmit=True)
     return submission
+
+
+def _submissions_left(submission: Submission) -> bool:
+    """Whether the officer may hand in again in this cycle, if asked."""
+    used = db.session.scalar(
+        select(func.count(Submission.id)).where(
+            Submission.task_id == submission.task_id,
+            Submission.user_id == submission.user_id,
+            Submission.cycle == submission.cycle,
+        )
+    )
+    return (used or 0) < submission.task.max_submissions
 
 
 def _add_marking(

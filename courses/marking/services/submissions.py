@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from courses.learning.models import CourseItem, ItemKind, Module
+from courses.learning.services.progress import current_cycle
 from courses.marking.models import (
     AttachmentRule,
     Submission,
@@ -38,10 +39,16 @@ class TaskState:
     can_submit: bool
     reason: str
     with_file: frozenset[int] = frozenset()  # the submissions handed in with a file
+    cycle: int = 1  # the officer's certification cycle in the course
+
+    @property
+    def this_cycle(self) -> list[Submission]:
+        return [s for s in self.submissions if s.cycle == self.cycle]
 
     @property
     def latest(self) -> Submission | None:
-        return self.submissions[-1] if self.submissions else None
+        current = self.this_cycle
+        return current[-1] if current else None
 
 
 def published_task(course_id: int, item_id: int) -> Task:
@@ -71,15 +78,17 @@ def task_state(user_id: int, task: Task) -> TaskState:
         )
     )
     with_file = files_of([s.id for s in submissions])
-    latest = submissions[-1] if submissions else None
+    cycle = current_cycle(user_id, task.item.course_id)
+    this_cycle = [s for s in submissions if s.cycle == cycle]
+    latest = this_cycle[-1] if this_cycle else None
     if latest is None:
-        return TaskState(submissions, True, "")
+        return TaskState(submissions, True, "", with_file, cycle)
     if latest.status != SubmissionStatus.RESUBMIT:
-        return TaskState(submissions, False, "Your answer has been handed in.", with_file)
-    if len(submissions) >= task.max_submissions:
+        return TaskState(submissions, False, "Your answer has been handed in.", with_file, cycle)
+    if len(this_cycle) >= task.max_submissions:
         reason = "You have used every submission this task allows."
-        return TaskState(submissions, False, reason, with_file)
-    return TaskState(submissions, True, "", with_file)
+        return TaskState(submissions, False, reason, with_file, cycle)
+    return TaskState(submissions, True, "", with_file, cycle)
 
 
 def files_of(submission_ids: list[int]) -> frozenset[int]:
@@ -121,6 +130,7 @@ def submit(
         task_id=task.item_id,
         user_id=user_id,
         number=len(state.submissions) + 1,
+        cycle=state.cycle,
         label=_new_label(),
         text=text,
         text_html=render_markdown(text),
