@@ -140,3 +140,7 @@ def main() -> None:
         load_dotenv=False,
     )
     cli.main(prog_name="lms")
+
+
+if __name__ == "__main__":  # `python -m lms.cli` from a checkout, without installing it
+    main()
