@@ -138,3 +138,56 @@ def test_quizzes_become_checkpoints_or_the_final_assessment_keeping_their_attemp
         attempts = connection.execute(text("SELECT id, kind FROM attempts")).all()
     assert [tuple(row) for row in rows] == [tuple(q[5:]) for q in QUIZ_ROWS]
     assert [tuple(row) for row in attempts] == [(1, "assessment")]
+
+
+def test_existing_quizzes_keep_their_draw_and_the_new_mode_downgrades_to_every_question(
+    migrated_app,
+):
+    """e1f2a3b4c5d6 adds `draw_count` (empty for every quiz there was) and room for the mode's
+    name; going back, a per-competency-level quiz draws every question of its pool."""
+    flask_migrate.downgrade(revision="d8e9f0a1b2c3")
+    now = "2024-01-01 00:00:00"
+    with db.engine.begin() as connection:
+        run = lambda sql, **values: connection.execute(text(sql), values)  # noqa: E731
+        run(
+            "INSERT INTO org_units (id, code, name, kind, path, depth) "
+            "VALUES (1, 'NTC', 'Centre', 'training_centre', '/1/', 0)"
+        )
+        run(
+            "INSERT INTO courses (id, code, title, summary, status, training_unit_id, "
+            "recertify, created_at, updated_at) VALUES (1, 'C-1', 'T', '', 'draft', 1, false, "
+            ":now, :now)",
+            now=now,
+        )
+        run("INSERT INTO modules (id, course_id, position, title) VALUES (1, 1, 0, 'M')")
+        for n, mode, levels in ((1, "all", "{}"), (2, "per_level", '{"1": 3}')):
+            run(
+                "INSERT INTO course_items (id, module_id, course_id, position, kind, title, "
+                "required) VALUES (:n, 1, 1, :n, 'quiz', 'Q', true)",
+                n=n,
+            )
+            run(
+                "INSERT INTO quizzes (item_id, pass_mark, attempts_allowed, category, draw_mode, "
+                "draw_per_level, shuffle_questions, shuffle_choices) "
+                "VALUES (:n, 70, 3, '', :mode, :levels, true, true)",
+                n=n,
+                mode=mode,
+                levels=levels,
+            )
+    flask_migrate.upgrade()
+    read = "SELECT item_id, draw_mode, draw_count FROM quizzes ORDER BY item_id"
+    with db.engine.begin() as connection:
+        assert [tuple(r) for r in connection.execute(text(read))] == [
+            (1, "all", None),
+            (2, "per_level", None),
+        ]
+        connection.execute(
+            text(
+                "UPDATE quizzes SET draw_mode = 'per_competency_level', "
+                "draw_count = 3 WHERE item_id = 1"
+            )
+        )
+    flask_migrate.downgrade(revision="d8e9f0a1b2c3")
+    with db.engine.connect() as connection:
+        modes = connection.execute(text("SELECT item_id, draw_mode FROM quizzes ORDER BY item_id"))
+        assert [tuple(r) for r in modes] == [(1, "all"), (2, "per_level")]

@@ -2,29 +2,35 @@
 for every position requirement of every framework, whether some published course can evidence
 it. Reads the database only.
 
-A requirement (competency C at level L) can be reached when a published course's bank holds, at
-level L or above, at least as many questions of C as C's framework needs to evidence a level
-(its `min_questions_per_level`, N), all of which one of its evidencing quizzes can draw
-(`bank_checks.can_evidence`). That is an upper bound: a quiz drawing fewer than N of them per
-attempt cannot evidence the level either. Trainer-graded tasks will be a second way once they
-exist."""
+A requirement (competency C at level L) can be reached when one attempt at an evidencing quiz
+(`bank_checks.can_evidence`) of a published course can hold, at level L or above, at least as
+many questions of C as C's framework needs to evidence a level (its `min_questions_per_level`,
+N). A quiz drawing every question holds all its pool has; one drawing per level no more than
+its count of the level (an upper bound: the draw may fall elsewhere); one drawing per
+competency and level exactly its count, or all of a smaller group. So a per-competency-level
+assessment evidences C at L exactly when its count and its pool's questions of C at L both
+reach N; where either falls short, the check names the competency level it rests on too few
+questions for. Trainer-graded tasks will be a second way once they exist."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 
 from competencies.models import Competency, Framework, PositionRequirement
+from competencies.rules import DEFAULT_MIN_QUESTIONS
 from courses.authoring.services.bank_checks import (
+    AssessmentDraw,
     BankReport,
     catalogue_bank_reports,
     cut_offs,
     percent,
 )
 from courses.learning.models import CourseStatus
+from courses.learning.models.questions import DrawMode
 from lms.extensions import db
 from lms.organisation.models import JobPosition
 
@@ -137,10 +143,65 @@ def position_requirements() -> list[Requirement]:
     ]
 
 
+def evidence_rule_sizes() -> dict[str, int]:
+    """Every competency code's N: the questions of a level an attempt needs (one query)."""
+    rows = db.session.execute(
+        select(Competency.code, Framework.min_questions_per_level).join(
+            Framework, Framework.id == Competency.framework_id
+        )
+    )
+    return {code: needed for code, needed in rows}
+
+
+def thin_evidence(course_code: str, draw: AssessmentDraw, needed: Mapping[str, int]) -> list[str]:
+    """What a per-competency-level assessment is meant to evidence but cannot: the competency
+    levels of its pool with fewer questions than their N, and the competencies whose N its
+    count falls short of (every level of them then). `needed` gives each code's N."""
+    if draw.draw_mode != DrawMode.PER_COMPETENCY_LEVEL:
+        return []
+
+    def rule(code: str | None) -> int:
+        return needed.get(code or "", DEFAULT_MIN_QUESTIONS)
+
+    problems = []
+    thin = sorted(
+        (g for g in draw.groups if g.questions < rule(g.competency_code)),
+        key=lambda g: (g.competency_code or "", g.level),
+    )
+    if thin:
+        levels = (
+            "1 competency level that rests"
+            if len(thin) == 1
+            else f"{len(thin)} competency levels that rest"
+        )
+        figures = ", ".join(
+            f"{g.competency_code} L{g.level} {g.questions}/{rule(g.competency_code)}" for g in thin
+        )
+        problems.append(
+            f"{course_code}: assessment '{draw.title}' is meant to evidence {levels} on fewer "
+            f"questions than the evidence rule needs (in its pool/needed): {figures}; add "
+            "questions."
+        )
+    count = draw.draw_count or 0
+    short = sorted(
+        {g.competency_code or "" for g in draw.groups if count < rule(g.competency_code)}
+    )
+    if short:
+        problems.append(
+            f"{course_code}: assessment '{draw.title}' draws {count} question(s) of each "
+            "competency and level, fewer than the evidence rule needs for "
+            + ", ".join(f"{code} ({rule(code)})" for code in short)
+            + ": it can evidence none of their levels; draw at least that many."
+        )
+    return problems
+
+
 @dataclass(frozen=True)
 class CatalogueCheck:
     banks: tuple[BankReport, ...]
     requirements: tuple[RequirementReach, ...]
+    # Per course code, what its per-competency-level assessments cannot evidence (`thin_evidence`).
+    thin: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def unreachable(self) -> list[RequirementReach]:
@@ -148,7 +209,11 @@ class CatalogueCheck:
 
     @property
     def problems(self) -> list[str]:
-        problems = [problem for bank in self.banks for problem in bank.problems]
+        problems = [
+            problem
+            for bank in self.banks
+            for problem in (*bank.problems, *self.thin.get(bank.course_code, ()))
+        ]
         return problems + [reach.problem for reach in self.unreachable]
 
     def as_json(self) -> dict[str, Any]:
@@ -186,11 +251,12 @@ class CatalogueCheck:
             f"difflib ratio above {limits['near_duplicate_ratio_above']}.",
             "",
             f"Banks ({len(self.banks)} courses not archived). “Can evidence” counts, per "
-            "competency and level, the questions an evidencing quiz can draw (“/n” when the "
-            "bank holds more):",
+            "competency and level, the most questions of it one attempt at an evidencing quiz "
+            "holds (“/n” when the bank holds more); “draws” gives each evidencing quiz's draw "
+            "and its pool:",
         ]
         for bank in self.banks:
-            flagged = len(bank.problems)
+            flagged = len(bank.problems) + len(self.thin.get(bank.course_code, ()))
             lines.append(
                 f"  {bank.course_code} ({bank.status}): {bank.questions} questions; "
                 f"key longest {len(bank.longest_key)}/{bank.single_choice} single choice "
@@ -210,6 +276,8 @@ class CatalogueCheck:
                     or "nothing"
                 )
             )
+            if bank.assessments:
+                lines.append("    draws: " + "; ".join(map(describe_draw, bank.assessments)))
         reached = len(self.requirements) - len(self.unreachable)
         lines += [
             "",
@@ -222,11 +290,30 @@ class CatalogueCheck:
         return "\n".join(lines)
 
 
+def describe_draw(draw: AssessmentDraw) -> str:
+    """'Final' 12 of 30 (3 of each competency and level), for the text report."""
+    how = {
+        DrawMode.ALL: "every question",
+        DrawMode.PER_LEVEL: "per level",
+        DrawMode.PER_COMPETENCY_LEVEL: f"{draw.draw_count} of each competency and level",
+    }.get(draw.draw_mode, draw.draw_mode)
+    return f"'{draw.title}' {draw.drawn} of {draw.pool} ({how})"
+
+
 def check_catalogue() -> CatalogueCheck:
-    """Check every bank not archived and every position requirement (four queries)."""
+    """Check every bank not archived and every position requirement (five queries)."""
     banks = catalogue_bank_reports()
     reach = evidence_reach(banks)
     requirements = tuple(
         reach_requirement(requirement, reach) for requirement in position_requirements()
     )
-    return CatalogueCheck(tuple(banks), requirements)
+    needed = evidence_rule_sizes()
+    thin = {
+        bank.course_code: tuple(
+            problem
+            for draw in bank.assessments
+            for problem in thin_evidence(bank.course_code, draw, needed)
+        )
+        for bank in banks
+    }
+    return CatalogueCheck(tuple(banks), requirements, thin)

@@ -31,7 +31,7 @@ from wtforms.validators import (
 from wtforms.validators import ValidationError as FieldError
 
 from courses.authoring.services.authored_courses import COURSE_CODE, VALIDITY_MONTHS_MAX
-from courses.authoring.services.quizzes import QuizSettings
+from courses.authoring.services.quizzes import DRAW_COUNT_RANGE, QuizSettings
 from courses.authoring.services.structure import COMPETENCY_CODE
 from courses.learning.models import CourseItem
 from courses.learning.models.questions import DrawMode, QuizKind, ReviewShows, ReviewWhen
@@ -63,6 +63,10 @@ REVIEW_WHEN_LABELS = {
 DRAW_LABELS = {
     DrawMode.ALL.value: _l("Every question (of the category)"),
     DrawMode.PER_LEVEL.value: _l("A number of questions of each level, at random"),
+    DrawMode.PER_COMPETENCY_LEVEL.value: _l(
+        "A number of questions of each competency at each level, at random (so that every "
+        "attempt holds enough of each to evidence it)"
+    ),
 }
 
 
@@ -235,6 +239,17 @@ class QuizForm(FlaskForm):
     level_4 = IntegerField(
         _l("Level 4 (Expert)"), default=0, validators=[Optional(), NumberRange(min=0, max=200)]
     )
+    draw_count = IntegerField(
+        _l("Questions of each competency and level"),
+        validators=[Optional(), NumberRange(min=DRAW_COUNT_RANGE[0], max=DRAW_COUNT_RANGE[1])],
+        description=_l(
+            "When drawing per competency and level: %(low)d to %(high)d. A competency level with "
+            "fewer questions gives all it has. An assessment evidences a competency level only "
+            "when an attempt holds the number of its questions the framework asks (3 by default).",
+            low=DRAW_COUNT_RANGE[0],
+            high=DRAW_COUNT_RANGE[1],
+        ),
+    )
     shuffle_questions = BooleanField(_l("Shuffle the order of the questions"), default=True)
     shuffle_choices = BooleanField(_l("Shuffle the order of the choices"), default=True)
     review_shows = SelectField(
@@ -263,6 +278,15 @@ class QuizForm(FlaskForm):
             raise FieldError(
                 _l("Say how many questions of each level to draw (at least one in all).")
             )
+        if field.data == DrawMode.PER_COMPETENCY_LEVEL and self.draw_count.data is None:
+            raise FieldError(
+                _l(
+                    "Say how many questions of each competency and level to draw "
+                    "(%(low)d to %(high)d).",
+                    low=DRAW_COUNT_RANGE[0],
+                    high=DRAW_COUNT_RANGE[1],
+                )
+            )
 
     def settings(self) -> QuizSettings:
         return QuizSettings(
@@ -272,6 +296,7 @@ class QuizForm(FlaskForm):
             category=self.category.data or "",
             draw_mode=self.draw_mode.data,
             draw_per_level=self.per_level(),
+            draw_count=self.draw_count.data,
             shuffle_questions=self.shuffle_questions.data,
             shuffle_choices=self.shuffle_choices.data,
             kind=self.kind.data,
@@ -293,6 +318,7 @@ class QuizForm(FlaskForm):
             "time_limit_minutes": quiz.time_limit_minutes,
             "category": quiz.category,
             "draw_mode": quiz.draw_mode,
+            "draw_count": quiz.draw_count,
             "kind": quiz.kind,
             "review_shows": quiz.review_shows,
             "review_when": quiz.review_when,

@@ -105,6 +105,10 @@ def test_a_bad_bank_fails_the_check_naming_each_problem(bad_bank, runner):
         "one third): SC-1, SC-2.",
         "BAD-1: 0 of 4 true/false keys are True (0 %, outside 35–65 %).",
         "BAD-1: duplicate questions TF-2 and TF-3.",
+        "BAD-1: assessment 'Assessment' draws 6 of the 6 questions of its pool; a pool holds at "
+        "least twice the draw (12) so that attempts differ: add questions or draw fewer.",
+        "DRAFT-1: assessment 'Q' draws 1 of the 1 questions of its pool; a pool holds at least "
+        "twice the draw (2) so that attempts differ: add questions or draw fewer.",
         "RKC-PRINCIPLES: CHK requires P-INT (Integrity) at level 3 (Advanced, mandatory), which "
         "no published course can evidence with at least 1 question(s) of that level: the highest "
         "level any published course can evidence is 2, in BAD-1.",
@@ -112,10 +116,11 @@ def test_a_bad_bank_fails_the_check_naming_each_problem(bad_bank, runner):
         "mandatory), which no published course can evidence with at least 1 question(s) of that "
         "level: no published course can evidence it at any level.",
     ]
-    assert "5 problem(s):" in result.output
+    assert "7 problem(s):" in result.output
     assert "BAD-1 (published): 7 questions" in result.output
     # Not ADV, at level 3: the quiz draws the category "core" only.
     assert "can evidence: INT-COC L1 1, P-INT L1 4, P-INT L2 1, P-INT L3 0/1\n" in result.output
+    assert "    draws: 'Assessment' 6 of 6 (every question)\n" in result.output
     assert "Position requirements: 1 of 3 can be evidenced" in result.output
 
 
@@ -169,12 +174,15 @@ def test_the_json_report_names_the_same_problems(bad_bank, runner):
     assert {"competency": "P-INT", "level": 3, "questions": 1, "can_evidence": 0} in bank[
         "coverage"
     ]
+    assert bank["assessments"] == [
+        {"title": "Assessment", "draw": "all", "count": None, "pool": 6, "drawn": 6, "groups": []}
+    ]
     assert report["requirements"]["total"] == 3
     assert [
         (r["position"], r["competency"], r["required_level"], r["best_level"], r["best_courses"])
         for r in report["requirements"]["unreachable"]
     ] == [("CHK", "P-INT", 3, 2, ["BAD-1"]), ("CHK", "INT-LEAD", 2, 0, [])]
-    assert len(report["problems"]) == 5
+    assert len(report["problems"]) == 7
 
 
 def test_a_clean_catalogue_passes(bad_bank, db, runner):

@@ -250,6 +250,7 @@ def quiz_settings(item: CourseItem) -> tuple:
         quiz.category,
         quiz.draw_mode,
         dict(quiz.draw_per_level),
+        quiz.draw_count,
         quiz.shuffle_questions,
         quiz.shuffle_choices,
         quiz.kind,

@@ -120,7 +120,7 @@ def test_coverage_counts_only_what_an_evidencing_quiz_can_draw():
         true_false("L3", True, level=3, category="advanced", text="Three."),
         true_false("Untagged", False, level=1, code=None, text="Four."),
     ]
-    draws = [DrawRule(category="basics", levels=frozenset({1}))]
+    draws = [DrawRule(category="basics", draw_mode="per_level", draw_per_level={"1": 1})]
 
     coverage = {
         (row.competency_code, row.level): row for row in check_bank(COURSE, bank, draws).coverage
@@ -133,3 +133,60 @@ def test_coverage_counts_only_what_an_evidencing_quiz_can_draw():
         (None, 1): (1, 0),  # untagged: evidences nothing
     }
     assert check_bank(COURSE, bank, []).coverage[0].drawn == 0  # no quiz at all
+
+
+def numbered(code: str | None, level: int, n: int) -> list[BankQuestion]:
+    return [
+        true_false(
+            f"{code}-{level}-{i}", i % 2 == 0, level=level, code=code, text=f"{code} {level} {i}"
+        )
+        for i in range(n)
+    ]
+
+
+def test_coverage_is_what_one_attempt_holds_at_most_whatever_the_mode():
+    """Every question of the pool; no more than a level's count; a competency level's count,
+    or all of a smaller group. Two quizzes: the larger figure, not their sum."""
+    bank = numbered("P-INT", 1, 5) + numbered("P-INT", 2, 2) + numbered("INT-COC", 1, 4)
+
+    def held(*draws: DrawRule) -> dict[tuple[str | None, int], int]:
+        return {
+            (r.competency_code, r.level): r.drawn for r in check_bank(COURSE, bank, draws).coverage
+        }
+
+    assert held(DrawRule()) == {("P-INT", 1): 5, ("P-INT", 2): 2, ("INT-COC", 1): 4}
+    per_level = DrawRule(draw_mode="per_level", draw_per_level={"1": 3})
+    assert held(per_level) == {("P-INT", 1): 3, ("P-INT", 2): 0, ("INT-COC", 1): 3}
+    per_place = DrawRule(draw_mode="per_competency_level", draw_count=3)
+    assert held(per_place) == {("P-INT", 1): 3, ("P-INT", 2): 2, ("INT-COC", 1): 3}
+    assert held(per_level, DrawRule(draw_mode="per_competency_level", draw_count=1)) == {
+        ("P-INT", 1): 3,
+        ("P-INT", 2): 1,
+        ("INT-COC", 1): 3,
+    }
+
+
+def test_an_assessment_whose_pool_holds_less_than_twice_its_draw_is_a_problem():
+    bank = numbered("P-INT", 1, 8) + numbered("P-INT", 2, 2) + numbered(None, 1, 3)
+    per_place = DrawRule(draw_mode="per_competency_level", draw_count=2, title="Final")
+
+    report = check_bank(COURSE, bank, [per_place])
+
+    [draw] = report.assessments
+    # 2 of P-INT L1, 2 of P-INT L2 (all it has), 2 of the untagged level-1 questions.
+    assert (draw.title, draw.pool, draw.drawn) == ("Final", 13, 6)
+    assert [(g.competency_code, g.level, g.questions, g.drawn) for g in draw.groups] == [
+        ("P-INT", 1, 8, 2),
+        ("P-INT", 2, 2, 2),
+    ]
+    assert report.problems == []  # 13 >= 2 x 6
+    every = check_bank(COURSE, bank, [DrawRule(title="Final")])
+    assert every.problems == [
+        "BANK-1: assessment 'Final' draws 13 of the 13 questions of its pool; a pool holds at "
+        "least twice the draw (26) so that attempts differ: add questions or draw fewer."
+    ]
+    three = DrawRule(draw_mode="per_competency_level", draw_count=3, title="Final")
+    assert check_bank(COURSE, bank, [three]).problems == [  # 3 + 2 + 3 = 8 of 13
+        "BANK-1: assessment 'Final' draws 8 of the 13 questions of its pool; a pool holds at "
+        "least twice the draw (16) so that attempts differ: add questions or draw fewer."
+    ]

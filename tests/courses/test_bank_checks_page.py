@@ -40,3 +40,30 @@ def test_the_page_shows_each_check_with_its_cut_off_and_what_the_bank_can_eviden
     assert "the same text" in duplicates and duplicates.endswith("Problem")
     assert "untagged (evidences nothing)" in page
     assert re.search(r"<td>P-TRA</td><td>2</td><td>2</td><td>2</td>", page)
+
+
+def test_the_page_flags_an_assessment_whose_pool_holds_less_than_twice_its_draw(
+    db, trainer_client, build_course
+):
+    more = (
+        dataclasses.replace(
+            SINGLE_CHOICE,
+            text="Which chapter of the General Annex sets out the right of appeal in writing?",
+        ),
+        dataclasses.replace(
+            TRUE_FALSE, text="Advance rulings bind the administration that gave them."
+        ),
+    )
+    built = build_course(bank=(SINGLE_CHOICE, TRUE_FALSE, *more))  # its assessment draws all 4
+    url = f"/author/courses/{built.course.id}/questions/checks"
+
+    assert row_text(trainer_client.get(url).get_data(as_text=True), "check-draw-size") == (
+        "Assessments: the pool against the draw flagged when the pool holds fewer than twice "
+        "the questions an attempt draws Check yourself: 4 of 4 Problem"
+    )
+
+    quiz = built.quiz.quiz
+    quiz.draw_mode, quiz.draw_count = "per_competency_level", 1  # 1 of P-ACC L1, 1 of P-TRA L2
+    db.session.commit()
+    page = trainer_client.get(url).get_data(as_text=True)
+    assert row_text(page, "check-draw-size").endswith("Check yourself: 2 of 4 OK")

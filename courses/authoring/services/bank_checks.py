@@ -11,15 +11,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from itertools import combinations
 from typing import Any
 
 from sqlalchemy import select
 
-from courses.learning.models import Course, CourseItem, CourseStatus, Question, Quiz
+from courses.learning.draws import DrawGroup, draw_groups, draw_size
+from courses.learning.models import Course, CourseItem, CourseStatus, Module, Question, Quiz
 from courses.learning.models.questions import DrawMode, QuizKind
 from lms.extensions import db
 
@@ -66,15 +67,17 @@ class BankQuestion:
 
 @dataclass(frozen=True)
 class DrawRule:
-    """Which questions of the bank an evidencing quiz can draw."""
+    """How an evidencing quiz draws from the bank: its category and its draw (the quiz's own
+    settings, so `courses.learning.draws` reads it as it reads the quiz)."""
 
     category: str = ""  # "": every category
-    levels: frozenset[int] | None = None  # None: every level
+    draw_mode: str = DrawMode.ALL.value
+    draw_per_level: Mapping[str, int] = field(default_factory=dict)
+    draw_count: int | None = None
+    title: str = ""
 
-    def draws(self, question: BankQuestion) -> bool:
-        return (not self.category or question.category == self.category) and (
-            self.levels is None or question.level in self.levels
-        )
+    def pools(self, question: BankQuestion) -> bool:
+        return not self.category or question.category == self.category
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,25 @@ class Coverage:
     competency_code: str | None
     level: int
     questions: int
-    drawn: int  # of which an evidencing quiz can draw: the ones that can evidence it
+    drawn: int  # the most of them one attempt at an evidencing quiz holds: what can evidence it
+
+
+@dataclass(frozen=True)
+class AssessmentDraw:
+    """What one attempt at an evidencing quiz draws from its pool (issue 13: a pool holds at
+    least twice the draw, so that attempts differ). `groups` lists, for a per-competency-level
+    draw, each competency level of the pool and how many of its questions an attempt holds."""
+
+    title: str
+    draw_mode: str
+    draw_count: int | None
+    pool: int
+    drawn: int
+    groups: tuple[Coverage, ...] = ()
+
+    @property
+    def pool_too_small(self) -> bool:
+        return bool(self.drawn) and self.pool < 2 * self.drawn
 
 
 @dataclass(frozen=True)
@@ -110,6 +131,7 @@ class BankReport:
     true_keys: int
     duplicates: tuple[DuplicatePair, ...]
     coverage: tuple[Coverage, ...]
+    assessments: tuple[AssessmentDraw, ...] = ()
 
     @property
     def longest_key_share(self) -> float:
@@ -152,6 +174,13 @@ class BankReport:
                     f"{code}: near-duplicate questions {pair.first} and {pair.second} "
                     f"(similarity {pair.ratio:.2f})."
                 )
+        for draw in self.assessments:
+            if draw.pool_too_small:
+                problems.append(
+                    f"{code}: assessment '{draw.title}' draws {draw.drawn} of the {draw.pool} "
+                    f"questions of its pool; a pool holds at least twice the draw "
+                    f"({2 * draw.drawn}) so that attempts differ: add questions or draw fewer."
+                )
         return problems
 
     def as_json(self) -> dict[str, Any]:
@@ -185,6 +214,25 @@ class BankReport:
                     "can_evidence": row.drawn,
                 }
                 for row in self.coverage
+            ],
+            "assessments": [
+                {
+                    "title": draw.title,
+                    "draw": draw.draw_mode,
+                    "count": draw.draw_count,
+                    "pool": draw.pool,
+                    "drawn": draw.drawn,
+                    "groups": [
+                        {
+                            "competency": group.competency_code,
+                            "level": group.level,
+                            "questions": group.questions,
+                            "per_attempt": group.drawn,
+                        }
+                        for group in draw.groups
+                    ],
+                }
+                for draw in self.assessments
             ],
             "problems": self.problems,
         }
@@ -241,18 +289,19 @@ def check_bank(
     course: Course, questions: Sequence[BankQuestion], draws: Iterable[DrawRule]
 ) -> BankReport:
     """The report on one bank (archived questions left out by the caller)."""
-    draws = list(draws)
     single = [q for q in questions if q.qtype == "single_choice"]
     true_false = [q for q in questions if q.qtype == "true_false"]
-    counted: Counter[tuple[str | None, int]] = Counter()
-    drawn: Counter[tuple[str | None, int]] = Counter()
-    for question in questions:
-        place = (question.competency_code, question.level)
-        counted[place] += 1
-        if question.competency_code and any(rule.draws(question) for rule in draws):
-            drawn[place] += 1
+    counted = Counter((q.competency_code, q.level) for q in questions)
+    held: Counter[tuple[str | None, int]] = Counter()
+    assessments = []
+    for rule in draws:
+        pool = [q for q in questions if rule.pools(q)]
+        groups = draw_groups(rule, pool)
+        for place, most in _held_per_attempt(groups).items():
+            held[place] = max(held[place], most)
+        assessments.append(_assessment_draw(rule, pool, groups))
     coverage = tuple(
-        Coverage(code, level, counted[(code, level)], drawn[(code, level)])
+        Coverage(code, level, counted[(code, level)], held[(code, level)])
         for code, level in sorted(counted, key=lambda place: (place[0] or "~", place[1]))
     )
     return BankReport(
@@ -266,14 +315,42 @@ def check_bank(
         true_keys=sum(1 for q in true_false if q.data.get("answer") is True),
         duplicates=tuple(find_duplicates(questions)),
         coverage=coverage,
+        assessments=tuple(assessments),
     )
 
 
-def draw_rule(quiz: Quiz) -> DrawRule:
-    levels = None
-    if quiz.draw_mode == DrawMode.PER_LEVEL:
-        levels = frozenset(int(level) for level, n in quiz.draw_per_level.items() if n > 0)
-    return DrawRule(quiz.category, levels)
+def _held_per_attempt(
+    groups: Sequence[DrawGroup[BankQuestion]],
+) -> dict[tuple[str, int], int]:
+    """Per tagged (competency, level), the most of its questions one attempt holds: all of
+    them when the group is drawn whole, else no more than the group's draw."""
+    held: dict[tuple[str, int], int] = {}
+    for group in groups:
+        places = Counter((q.competency_code, q.level) for q in group.questions if q.competency_code)
+        for place, n in places.items():
+            held[place] = max(held.get(place, 0), min(n, group.take))
+    return held
+
+
+def _assessment_draw(
+    rule: DrawRule, pool: Sequence[BankQuestion], groups: Sequence[DrawGroup[BankQuestion]]
+) -> AssessmentDraw:
+    per_group = ()
+    if rule.draw_mode == DrawMode.PER_COMPETENCY_LEVEL:
+        per_group = tuple(
+            Coverage(g.competency_code, g.level or 0, len(g.questions), g.take)
+            for g in groups
+            if g.competency_code
+        )
+    return AssessmentDraw(
+        rule.title, rule.draw_mode, rule.draw_count, len(pool), draw_size(groups), per_group
+    )
+
+
+def draw_rule(quiz: Quiz, title: str = "") -> DrawRule:
+    return DrawRule(
+        quiz.category, quiz.draw_mode, dict(quiz.draw_per_level or {}), quiz.draw_count, title
+    )
 
 
 def _bank_question(question: Question) -> BankQuestion:
@@ -302,13 +379,15 @@ def bank_reports(courses: Sequence[Course]) -> list[BankReport]:
     ):
         questions[question.course_id].append(_bank_question(question))
     draws: dict[int, list[DrawRule]] = {course_id: [] for course_id in ids}
-    for course_id, quiz in db.session.execute(
-        select(CourseItem.course_id, Quiz)
+    for course_id, title, quiz in db.session.execute(
+        select(CourseItem.course_id, CourseItem.title, Quiz)
         .join(Quiz, Quiz.item_id == CourseItem.id)
+        .join(Module, Module.id == CourseItem.module_id)
         .where(CourseItem.course_id.in_(ids))
+        .order_by(Module.position, CourseItem.position)
     ):
         if can_evidence(quiz):
-            draws[course_id].append(draw_rule(quiz))
+            draws[course_id].append(draw_rule(quiz, title))
     return [check_bank(course, questions[course.id], draws[course.id]) for course in courses]
 
 

@@ -42,6 +42,8 @@ def export_course(course: Course, folder: Path) -> Path:
                 draw: dict[str, Any] = {"mode": quiz.draw_mode}
                 if quiz.draw_mode == DrawMode.PER_LEVEL:
                     draw["per_level"] = dict(sorted(quiz.draw_per_level.items()))
+                elif quiz.draw_mode == DrawMode.PER_COMPETENCY_LEVEL:
+                    draw["count"] = quiz.draw_count
                 entry.update(
                     {
                         "kind": quiz.kind,

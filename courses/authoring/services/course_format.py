@@ -15,6 +15,7 @@ from typing import Any
 from courses.authoring.gift import GiftQuestion
 from courses.authoring.services.authored_courses import VALIDITY_MONTHS_MAX
 from courses.authoring.services.questions import QuestionInput, check_question
+from courses.authoring.services.quizzes import DRAW_COUNT_RANGE
 from courses.learning.models.questions import (
     DEFAULT_REVIEW,
     DrawMode,
@@ -143,15 +144,7 @@ def quiz_review(entry: dict[str, Any]) -> tuple[str, str, str]:
 
 def check_quiz(entry: dict[str, Any], where: str, problems: list[str]) -> None:
     """A quiz item's settings: kind, draw, review, marks and attempts, time limit, switches."""
-    draw = entry.get("draw", {"mode": "all"})
-    per_level = draw.get("per_level", {}) if isinstance(draw, dict) else None
-    if (
-        not isinstance(draw, dict)
-        or draw.get("mode") not in {m.value for m in DrawMode}
-        or not isinstance(per_level, dict)
-        or not all(_is_whole(n) for n in per_level.values())
-    ):
-        problems.append(f'{where}: \'draw\' must be {{"mode": "all"}} or per_level counts.')
+    check_draw(entry.get("draw", {"mode": "all"}), where, problems)
     kind, shows, when = quiz_review(entry)
     if kind not in {k.value for k in QuizKind}:
         problems.append(f"{where}: 'kind' must be one of {', '.join(k.value for k in QuizKind)}.")
@@ -179,6 +172,30 @@ def check_quiz(entry: dict[str, Any], where: str, problems: list[str]) -> None:
             problems.append(f"{where}: '{key}' must be true or false.")
     if not isinstance(entry.get("category", ""), str):
         problems.append(f"{where}: 'category' must be a text.")
+
+
+DRAW_FORMS = (
+    '{"mode": "all"}, {"mode": "per_level", "per_level": {"1": 3, "2": 4}} or '
+    '{"mode": "per_competency_level", "count": 3}'
+)
+
+
+def check_draw(draw: Any, where: str, problems: list[str]) -> None:
+    """A quiz entry's 'draw': its mode, and the per_level counts or the count it needs."""
+    if not isinstance(draw, dict) or draw.get("mode") not in {m.value for m in DrawMode}:
+        problems.append(f"{where}: 'draw' must be {DRAW_FORMS}.")
+        return
+    per_level = draw.get("per_level", {})
+    if not isinstance(per_level, dict) or not all(_is_whole(n) for n in per_level.values()):
+        problems.append(f"{where}: 'draw' per_level must map levels to whole numbers.")
+    if draw["mode"] == DrawMode.PER_COMPETENCY_LEVEL:
+        low, high = DRAW_COUNT_RANGE
+        count = draw.get("count")
+        if not (_is_whole(count) and low <= count <= high):
+            problems.append(
+                f"{where}: 'draw' per_competency_level needs 'count', the questions drawn of "
+                f"each competency at each level: a whole number from {low} to {high}."
+            )
 
 
 def _is_datetime(value: Any) -> bool:

@@ -175,6 +175,7 @@ def _quiz_settings(entry: dict[str, Any]) -> quizzes.QuizSettings:
         category=entry.get("category", ""),
         draw_mode=draw.get("mode", "all"),
         draw_per_level={str(k): int(v) for k, v in draw.get("per_level", {}).items()},
+        draw_count=draw.get("count"),
         shuffle_questions=entry.get("shuffle_questions", True),
         shuffle_choices=entry.get("shuffle_choices", True),
         kind=kind,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from courses.authoring.services.quizzes import leak_message
+from courses.learning.draws import draw_groups, draw_size
 from courses.learning.models import (
     Course,
     CourseItem,
@@ -109,22 +110,13 @@ HEAVY_OVERLAP = 0.5
 def expected_overlap(quiz: Quiz, pool: list[_BankRow]) -> tuple[float, int] | None:
     """The expected number of questions two independent draws share, and the draw's size.
 
-    Drawing k of the n questions of a level at random, a question is in both draws with
-    probability (k/n)², so the draws share k²/n of that level on average; drawing every
-    question, they share all of them. None when nothing is drawn."""
-    by_level: dict[int, int] = {}
-    for question in pool:
-        by_level[question.level] = by_level.get(question.level, 0) + 1
-    if quiz.draw_mode != DrawMode.PER_LEVEL:
-        return (float(len(pool)), len(pool)) if pool else None
-    shared, drawn = 0.0, 0
-    for level, wanted in quiz.draw_per_level.items():
-        n = by_level.get(int(level), 0)
-        k = min(wanted, n)
-        if k:
-            shared += k * k / n
-            drawn += k
-    return (shared, drawn) if drawn else None
+    Drawing k of a group's n questions at random (a level's, or a competency level's), a
+    question is in both draws with probability (k/n)², so the draws share k²/n of that group on
+    average, summed over the groups; drawing every question, they share all of them. None when
+    nothing is drawn."""
+    groups = draw_groups(quiz, pool)
+    drawn = draw_size(groups)
+    return (sum(group.overlap for group in groups), drawn) if drawn else None
 
 
 def _bank_of(course_id: int) -> list[_BankRow]:
@@ -156,16 +148,24 @@ def _draw_problems(title: str, quiz: Quiz, pool: list[_BankRow]) -> list[str]:
                 "tagged with a competency its module names."
             ]
         return [f"Quiz '{title}' has no questions to draw from."]
+    where = "its module's questions" if quiz.kind == QuizKind.CHECKPOINT else "the bank"
     problems = []
     if quiz.draw_mode == DrawMode.PER_LEVEL:
         for level, wanted in sorted(quiz.draw_per_level.items()):
             have = sum(q.level == int(level) for q in pool)
             if wanted > have:
-                where = "its module's questions" if quiz.kind == QuizKind.CHECKPOINT else "the bank"
                 problems.append(
                     f"Quiz '{title}' draws {wanted} question(s) of level {level} but "
                     f"{where} has {have}."
                 )
+    elif quiz.draw_mode == DrawMode.PER_COMPETENCY_LEVEL:
+        largest = max(len(group.questions) for group in draw_groups(quiz, pool))
+        if quiz.draw_count and largest < quiz.draw_count:
+            problems.append(
+                f"Quiz '{title}' draws {quiz.draw_count} question(s) of each competency and "
+                f"level but {where} has at most {largest} of any competency and level: every "
+                "attempt would hold the same questions; draw fewer or add questions."
+            )
     return problems
 
 

@@ -29,6 +29,7 @@ class QuizSettings:
     category: str = ""
     draw_mode: str = DrawMode.ALL.value
     draw_per_level: dict[str, int] = field(default_factory=dict)
+    draw_count: int | None = None  # per_competency_level only
     shuffle_questions: bool = True
     shuffle_choices: bool = True
     kind: str = QuizKind.ASSESSMENT.value
@@ -41,6 +42,10 @@ class QuizSettings:
         """What the review shows and when, the kind's default filling what is not chosen."""
         shows, when = DEFAULT_REVIEW.get(QuizKind(self.kind), DEFAULT_REVIEW[QuizKind.ASSESSMENT])
         return self.review_shows or shows.value, self.review_when or when.value
+
+
+# How many questions of each competency and level a per-competency-level draw may take.
+DRAW_COUNT_RANGE = (1, 20)
 
 
 def leak_message(title: str) -> str:
@@ -60,6 +65,17 @@ def _check_quiz_settings(settings: QuizSettings, title: str) -> None:
         raise ValidationError("Attempts allowed is 0 (unlimited) to 100.")
     if settings.time_limit_minutes is not None and not 1 <= settings.time_limit_minutes <= 600:
         raise ValidationError("A time limit is 1 to 600 minutes, or none.")
+    _check_draw(settings)
+    shows, when = settings.review
+    if shows not in {s.value for s in ReviewShows}:
+        raise ValidationError(f"Unknown review option {shows}.")
+    if when not in {w.value for w in ReviewWhen}:
+        raise ValidationError(f"Unknown review timing {when}.")
+    if reveals_keys_while_open(settings.kind, shows, when):
+        raise ValidationError(leak_message(title))
+
+
+def _check_draw(settings: QuizSettings) -> None:
     if settings.draw_mode not in {mode.value for mode in DrawMode}:
         raise ValidationError(f"Unknown draw mode {settings.draw_mode}.")
     if settings.draw_mode == DrawMode.PER_LEVEL and (
@@ -71,13 +87,13 @@ def _check_quiz_settings(settings: QuizSettings, title: str) -> None:
         or sum(settings.draw_per_level.values()) == 0
     ):
         raise ValidationError("Say how many questions of each level (1 to 4) to draw.")
-    shows, when = settings.review
-    if shows not in {s.value for s in ReviewShows}:
-        raise ValidationError(f"Unknown review option {shows}.")
-    if when not in {w.value for w in ReviewWhen}:
-        raise ValidationError(f"Unknown review timing {when}.")
-    if reveals_keys_while_open(settings.kind, shows, when):
-        raise ValidationError(leak_message(title))
+    low, high = DRAW_COUNT_RANGE
+    if settings.draw_mode == DrawMode.PER_COMPETENCY_LEVEL and not (
+        settings.draw_count is not None and low <= settings.draw_count <= high
+    ):
+        raise ValidationError(
+            f"Say how many questions of each competency and level to draw, {low} to {high}."
+        )
 
 
 def _apply_quiz_settings(quiz: Quiz, settings: QuizSettings, title: str) -> None:
@@ -87,6 +103,9 @@ def _apply_quiz_settings(quiz: Quiz, settings: QuizSettings, title: str) -> None
     quiz.draw_mode = settings.draw_mode
     quiz.draw_per_level = (
         dict(settings.draw_per_level) if settings.draw_mode == DrawMode.PER_LEVEL else {}
+    )
+    quiz.draw_count = (
+        settings.draw_count if settings.draw_mode == DrawMode.PER_COMPETENCY_LEVEL else None
     )
     quiz.shuffle_questions, quiz.shuffle_choices = (
         settings.shuffle_questions,

@@ -60,8 +60,11 @@ def reveals_keys_while_open(kind: str, shows: str, when: str) -> bool:
 
 
 class DrawMode(enum.StrEnum):
-    ALL = "all"
-    PER_LEVEL = "per_level"
+    """How an attempt's questions are drawn from the quiz's pool (courses/learning/draws.py)."""
+
+    ALL = "all"  # every question
+    PER_LEVEL = "per_level"  # k of each level named, at random
+    PER_COMPETENCY_LEVEL = "per_competency_level"  # `draw_count` of each competency and level
 
 
 class Question(db.Model):
@@ -97,9 +100,11 @@ class Quiz(db.Model):
     time_limit_minutes: Mapped[int | None] = mapped_column()
     # Questions come from the course's bank, limited to this category when set.
     category: Mapped[str] = mapped_column(String(100), default="")
-    draw_mode: Mapped[str] = mapped_column(String(16), default=DrawMode.ALL.value)
+    draw_mode: Mapped[str] = mapped_column(String(24), default=DrawMode.ALL.value)
     # {"1": 3, "2": 4}: how many questions of each level to draw (per_level mode).
     draw_per_level: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    # How many questions of each competency at each level to draw (per_competency_level mode).
+    draw_count: Mapped[int | None] = mapped_column()
     shuffle_questions: Mapped[bool] = mapped_column(Boolean, default=True)
     shuffle_choices: Mapped[bool] = mapped_column(Boolean, default=True)
     kind: Mapped[str] = mapped_column(String(16), default=QuizKind.ASSESSMENT.value)

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
 from courses.events import AttemptGraded
+from courses.learning.draws import draw_from
 from courses.learning.models import (
     Attempt,
     AttemptStatus,
@@ -32,7 +33,7 @@ from courses.learning.models import (
     ReviewShows,
     ReviewWhen,
 )
-from courses.learning.models.questions import DrawMode, Quiz
+from courses.learning.models.questions import Quiz
 from courses.learning.questiontypes import question_type
 from courses.learning.results import QuestionResult
 from courses.learning.services.progress import current_cycle, mark_item_done, note_visit
@@ -92,17 +93,10 @@ def quiz_pool(quiz: Quiz, course_id: int) -> list[Question]:
 
 
 def draw_questions(quiz: Quiz, course_id: int, rng: random.Random) -> list[Question]:
-    """Questions for one attempt: the whole pool (`quiz_pool`), or N per level, at random."""
-    bank = quiz_pool(quiz, course_id)
-    if quiz.draw_mode == DrawMode.PER_LEVEL:
-        drawn: list[Question] = []
-        for level, wanted in sorted(quiz.draw_per_level.items()):
-            pool = [q for q in bank if q.level == int(level)]
-            drawn.extend(rng.sample(pool, min(wanted, len(pool))))
-    else:
-        drawn = bank
+    """Questions for one attempt: the pool (`quiz_pool`) drawn as the quiz's mode says
+    (courses/learning/draws.py), shuffled when the quiz shuffles its questions."""
+    drawn = draw_from(quiz, quiz_pool(quiz, course_id), rng)
     if quiz.shuffle_questions:
-        drawn = list(drawn)
         rng.shuffle(drawn)
     return drawn
 
