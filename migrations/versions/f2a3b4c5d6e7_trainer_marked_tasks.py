@@ -3,7 +3,7 @@
 task existed before.
 
 Revision ID: f2a3b4c5d6e7
-Revises: d8e9f0a1b2c3
+Revises: e1f2a3b4c5d6
 """
 
 from alembic import op
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "f2a3b4c5d6e7"
-down_revision = "d8e9f0a1b2c3"
+down_revision = "e1f2a3b4c5d6"
 branch_labels = None
 depends_on = None
 
