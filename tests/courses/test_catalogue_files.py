@@ -225,19 +225,38 @@ def test_gift_errors_are_reported_by_line_and_nothing_is_imported(db, training_u
     assert db.session.scalar(select(func.count(CourseItem.id))) == 0
 
 
+def bank_files(folder: Path) -> list[str]:
+    """The GIFT banks a course's quizzes name (a course may keep several, one per category)."""
+    manifest = json.loads((folder / "course.json").read_text(encoding="utf-8"))
+    return sorted(
+        {
+            item.get("bank", "questions.gift")
+            for module in manifest["modules"]
+            for item in module["items"]
+            if item["type"] == "quiz"
+        }
+    )
+
+
 def test_every_catalogue_bank_survives_a_gift_round_trip():
     for folder in course_folders(CATALOGUE):
-        questions, errors = parse_gift((folder / "questions.gift").read_text(encoding="utf-8"))
-        assert errors == [] and questions, folder.name
-        again, errors = parse_gift(write_gift(questions))
-        assert errors == []
-        strip = [
-            (q.qtype, q.text, q.level, q.data, q.competency_code, q.general_feedback)
-            for q in questions
-        ]
-        assert strip == [
-            (q.qtype, q.text, q.level, q.data, q.competency_code, q.general_feedback) for q in again
-        ]
+        assert bank_files(folder), folder.name
+        for bank in bank_files(folder):
+            questions, errors = parse_gift((folder / bank).read_text(encoding="utf-8"))
+            assert errors == [] and questions, f"{folder.name}/{bank}"
+            again, errors = parse_gift(write_gift(questions))
+            assert errors == []
+            fields = (
+                "qtype",
+                "text",
+                "level",
+                "data",
+                "competency_code",
+                "category",
+                "general_feedback",
+            )
+            strip = [tuple(getattr(q, name) for name in fields) for q in questions]
+            assert strip == [tuple(getattr(q, name) for name in fields) for q in again]
 
 
 def test_catalogue_folder_is_where_the_catalogue_load_reads_it():
@@ -254,3 +273,44 @@ def test_the_demo_load_publishes_the_fourteen_principle_courses(app, db, runner)
     for course in published:
         kinds = {item.kind for module in course.modules for item in module.items}
         assert kinds == {ItemKind.LESSON.value, ItemKind.QUIZ.value}, course.code
+
+
+def drawable(bank: list, module: dict, item: dict) -> set[str]:
+    """The names of the questions a quiz entry of course.json can draw from the course's bank:
+    those of its category and, for a checkpoint, tagged with a competency its module names."""
+    practice = item.get("kind") == "checkpoint"
+    return {
+        q.name
+        for q in bank
+        if q.category == item["category"]
+        and (not practice or q.competency_code in module["competencies"])
+    }
+
+
+def test_a_split_catalogue_course_never_draws_an_assessment_question_in_a_checkpoint():
+    """A course whose quizzes each name a category keeps practice and evidence apart: no
+    question a checkpoint can draw is one the course's assessment can draw, so practising
+    never rehearses the assessment's keys."""
+    split = []
+    for folder in course_folders(CATALOGUE):
+        manifest = json.loads((folder / "course.json").read_text(encoding="utf-8"))
+        quizzes = [
+            (module, item)
+            for module in manifest["modules"]
+            for item in module["items"]
+            if item["type"] == "quiz"
+        ]
+        if not all(item.get("category") for _, item in quizzes):
+            continue
+        split.append(folder.name)
+        bank = [
+            question
+            for name in bank_files(folder)
+            for question in parse_gift((folder / name).read_text(encoding="utf-8"))[0]
+        ]
+        kinds = [(item.get("kind", "assessment"), drawable(bank, m, item)) for m, item in quizzes]
+        practised = [pool for kind, pool in kinds if kind == "checkpoint"]
+        assessed = [pool for kind, pool in kinds if kind == "assessment"]
+        assert all(practised) and all(assessed), folder.name
+        assert not set().union(*practised) & set().union(*assessed), folder.name
+    assert {"P-ACC-101", "P-CIM-101", "P-CLI-101", "P-COM-101", "P-COP-101"} <= set(split)

@@ -142,7 +142,9 @@ def catalogue_banks() -> list[Path]:
     return sorted(Path(CATALOGUE).glob("*/*.gift"))
 
 
-@pytest.mark.parametrize("bank", catalogue_banks(), ids=lambda path: path.parent.name)
+@pytest.mark.parametrize(
+    "bank", catalogue_banks(), ids=lambda path: f"{path.parent.name}/{path.name}"
+)
 def test_every_catalogue_weight_is_moodles_and_a_bank_exported_twice_is_the_same(bank):
     questions, errors = parse_gift(bank.read_text(encoding="utf-8"))
     assert errors == [] and questions
@@ -153,8 +155,10 @@ def test_every_catalogue_weight_is_moodles_and_a_bank_exported_twice_is_the_same
     assert write_gift(again) == exported
 
 
-def test_the_catalogue_has_fourteen_banks_and_int_08_still_adds_up_to_full_marks():
-    assert len(catalogue_banks()) == 14
+def test_every_catalogue_course_has_a_bank_and_int_08_still_adds_up_to_full_marks():
+    courses = sorted(folder.name for folder in Path(CATALOGUE).iterdir() if folder.is_dir())
+    assert len(courses) == 14
+    assert sorted({bank.parent.name for bank in catalogue_banks()}) == courses
     source = (Path(CATALOGUE) / "P-INT-101" / "questions.gift").read_text(encoding="utf-8")
     int_08 = next(q for q in parse_gift(source)[0] if q.name.startswith("INT-08"))
     weights = [c["fraction"] for c in int_08.data["choices"]]
