@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from competencies.services.frameworks import ensure_default_frameworks
 from courses.authoring.gift import parse_gift, write_gift
 from courses.authoring.services.course_export import export_course
-from courses.authoring.services.course_format import CourseFileErrors
+from courses.authoring.services.course_format import BANK_FILE, CourseFileErrors
 from courses.authoring.services.course_import import course_folders, import_course
 from courses.authoring.services.default_catalogue import CATALOGUE
 from courses.learning.models import Course, CourseItem, ItemKind, Question
@@ -196,7 +196,7 @@ def test_bad_validity_or_recertification_is_refused_naming_the_field(
 def test_gift_errors_are_reported_by_line_and_nothing_is_imported(db, training_unit, tmp_path):
     folder = tmp_path / "P-INT-101"
     shutil.copytree(CATALOGUE / "P-INT-101", folder)
-    bank = folder / "questions.gift"
+    bank = folder / "assessment.gift"
     lines = bank.read_text(encoding="utf-8").splitlines()
     broken_at = len(lines) + 3
     lines += [
@@ -214,10 +214,11 @@ def test_gift_errors_are_reported_by_line_and_nothing_is_imported(db, training_u
         import_course(folder, training_unit_id=training_unit.id)
     problems = refused.value.problems
     assert problems == [
-        f"P-INT-101/questions.gift:{broken_at}: The answer block opened with '{{' is not closed "
+        f"P-INT-101/assessment.gift:{broken_at}: The answer block opened with '{{' is not closed "
         "with '}'.",
-        f"P-INT-101/questions.gift:{broken_at + 3}: The level must be one of 1, 2, 3, 4 (found 9).",
-        f"P-INT-101/questions.gift:{broken_at + 5}: Missing level: put '// [tag:level-N]' "
+        f"P-INT-101/assessment.gift:{broken_at + 3}: The level must be one of 1, 2, 3, 4 "
+        "(found 9).",
+        f"P-INT-101/assessment.gift:{broken_at + 5}: Missing level: put '// [tag:level-N]' "
         "(N from 1 to 4) on the line before the question.",
     ]
     db.session.rollback()
@@ -225,19 +226,35 @@ def test_gift_errors_are_reported_by_line_and_nothing_is_imported(db, training_u
     assert db.session.scalar(select(func.count(CourseItem.id))) == 0
 
 
+def banks_named_in(folder: Path) -> set[str]:
+    """The bank files a course folder's quizzes name (the import reads these and no others)."""
+    manifest = json.loads((folder / "course.json").read_text(encoding="utf-8"))
+    return {
+        item.get("bank", BANK_FILE)
+        for module in manifest["modules"]
+        for item in module["items"]
+        if item["type"] == "quiz"
+    }
+
+
 def test_every_catalogue_bank_survives_a_gift_round_trip():
     for folder in course_folders(CATALOGUE):
-        questions, errors = parse_gift((folder / "questions.gift").read_text(encoding="utf-8"))
-        assert errors == [] and questions, folder.name
-        again, errors = parse_gift(write_gift(questions))
-        assert errors == []
-        strip = [
-            (q.qtype, q.text, q.level, q.data, q.competency_code, q.general_feedback)
-            for q in questions
-        ]
-        assert strip == [
-            (q.qtype, q.text, q.level, q.data, q.competency_code, q.general_feedback) for q in again
-        ]
+        named = banks_named_in(folder)
+        # No bank file lies in the folder unread (a leftover would never reach a quiz).
+        assert {path.name for path in folder.glob("*.gift")} == named, folder.name
+        for name in sorted(named):
+            questions, errors = parse_gift((folder / name).read_text(encoding="utf-8"))
+            assert errors == [] and questions, f"{folder.name}/{name}"
+            again, errors = parse_gift(write_gift(questions))
+            assert errors == []
+            strip = [
+                (q.qtype, q.text, q.level, q.data, q.competency_code, q.general_feedback)
+                for q in questions
+            ]
+            assert strip == [
+                (q.qtype, q.text, q.level, q.data, q.competency_code, q.general_feedback)
+                for q in again
+            ]
 
 
 def test_catalogue_folder_is_where_the_catalogue_load_reads_it():

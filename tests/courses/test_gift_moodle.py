@@ -142,7 +142,9 @@ def catalogue_banks() -> list[Path]:
     return sorted(Path(CATALOGUE).glob("*/*.gift"))
 
 
-@pytest.mark.parametrize("bank", catalogue_banks(), ids=lambda path: path.parent.name)
+@pytest.mark.parametrize(
+    "bank", catalogue_banks(), ids=lambda path: f"{path.parent.name}/{path.name}"
+)
 def test_every_catalogue_weight_is_moodles_and_a_bank_exported_twice_is_the_same(bank):
     questions, errors = parse_gift(bank.read_text(encoding="utf-8"))
     assert errors == [] and questions
@@ -153,11 +155,11 @@ def test_every_catalogue_weight_is_moodles_and_a_bank_exported_twice_is_the_same
     assert write_gift(again) == exported
 
 
-def test_the_catalogue_has_fourteen_banks_and_int_08_still_adds_up_to_full_marks():
-    assert len(catalogue_banks()) == 14
-    source = (Path(CATALOGUE) / "P-INT-101" / "questions.gift").read_text(encoding="utf-8")
-    int_08 = next(q for q in parse_gift(source)[0] if q.name.startswith("INT-08"))
-    weights = [c["fraction"] for c in int_08.data["choices"]]
+def test_every_catalogue_course_has_banks_and_int_a09_still_adds_up_to_full_marks():
+    assert len({bank.parent for bank in catalogue_banks()}) == 14
+    source = (Path(CATALOGUE) / "P-INT-101" / "assessment.gift").read_text(encoding="utf-8")
+    int_a09 = next(q for q in parse_gift(source)[0] if q.name.startswith("INT-A09"))
+    weights = [c["fraction"] for c in int_a09.data["choices"]]
     assert weights == pytest.approx([1 / 3, 1 / 3, 1 / 3, -0.5, -0.5], abs=1e-7)
 
 
