@@ -119,7 +119,7 @@ def course_naming_unknown_codes(tmp_path: Path) -> Path:
     manifest["modules"][0]["competencies"] += ["ZZ-ONE"]
     manifest["modules"][1]["competencies"] += ["ZZ-ONE"]
     (folder / "course.json").write_text(json.dumps(manifest), encoding="utf-8")
-    with (folder / "questions.gift").open("a", encoding="utf-8") as bank:
+    with (folder / "assessment.gift").open("a", encoding="utf-8") as bank:
         bank.write("\n\n// [tag:level-1] [tag:competency-ZZ-TWO]\nA made-up question? {TRUE}\n")
     return folder
 

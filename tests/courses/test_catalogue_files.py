@@ -197,7 +197,7 @@ def test_bad_validity_or_recertification_is_refused_naming_the_field(
 def test_gift_errors_are_reported_by_line_and_nothing_is_imported(db, training_unit, tmp_path):
     folder = tmp_path / "P-INT-101"
     shutil.copytree(CATALOGUE / "P-INT-101", folder)
-    bank = folder / "questions.gift"
+    bank = folder / "assessment.gift"
     lines = bank.read_text(encoding="utf-8").splitlines()
     broken_at = len(lines) + 3
     lines += [
@@ -215,10 +215,11 @@ def test_gift_errors_are_reported_by_line_and_nothing_is_imported(db, training_u
         import_course(folder, training_unit_id=training_unit.id)
     problems = refused.value.problems
     assert problems == [
-        f"P-INT-101/questions.gift:{broken_at}: The answer block opened with '{{' is not closed "
+        f"P-INT-101/assessment.gift:{broken_at}: The answer block opened with '{{' is not closed "
         "with '}'.",
-        f"P-INT-101/questions.gift:{broken_at + 3}: The level must be one of 1, 2, 3, 4 (found 9).",
-        f"P-INT-101/questions.gift:{broken_at + 5}: Missing level: put '// [tag:level-N]' "
+        f"P-INT-101/assessment.gift:{broken_at + 3}: The level must be one of 1, 2, 3, 4 "
+        "(found 9).",
+        f"P-INT-101/assessment.gift:{broken_at + 5}: Missing level: put '// [tag:level-N]' "
         "(N from 1 to 4) on the line before the question.",
     ]
     db.session.rollback()

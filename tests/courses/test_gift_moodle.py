@@ -155,15 +155,15 @@ def test_every_catalogue_weight_is_moodles_and_a_bank_exported_twice_is_the_same
     assert write_gift(again) == exported
 
 
-def test_every_catalogue_course_has_the_banks_it_names_and_int_08_still_adds_up_to_full_marks():
+def test_every_catalogue_course_has_the_banks_it_names_and_int_a09_still_adds_up_to_full_marks():
     folders = sorted(path.parent for path in Path(CATALOGUE).glob("*/course.json"))
     assert len(folders) >= 14
     # Every bank a quiz names is there, and no bank lies beside them unused.
     for folder in folders:
         assert {path.name for path in folder.glob("*.gift")} == named_banks(folder), folder.name
-    source = (Path(CATALOGUE) / "P-INT-101" / "questions.gift").read_text(encoding="utf-8")
-    int_08 = next(q for q in parse_gift(source)[0] if q.name.startswith("INT-08"))
-    weights = [c["fraction"] for c in int_08.data["choices"]]
+    source = (Path(CATALOGUE) / "P-INT-101" / "assessment.gift").read_text(encoding="utf-8")
+    int_a09 = next(q for q in parse_gift(source)[0] if q.name.startswith("INT-A09"))
+    weights = [c["fraction"] for c in int_a09.data["choices"]]
     assert weights == pytest.approx([1 / 3, 1 / 3, 1 / 3, -0.5, -0.5], abs=1e-7)
 
 
