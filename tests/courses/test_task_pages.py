@@ -3,6 +3,7 @@ the preview as officers will see it; bad input is marked and nothing is saved.""
 
 from __future__ import annotations
 
+import io
 import re
 
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from tests.courses.authoring_fixtures import (
     content_of,
     submit,
     text_of,
+    token_from,
 )
 
 TASK_FIELDS = {
@@ -234,3 +236,22 @@ def test_a_lesson_id_on_the_task_pages_is_not_found(trainer_client, build_course
     other = build_course(task=True)
     foreign = other.task.task.criteria[0].id
     assert trainer_client.get(f"{task_url(built)}/criteria/{foreign}").status_code == 404
+
+
+def test_a_course_zip_carries_its_task_through_export_and_import(db, trainer_client, build_course):
+    built = build_course(task=True)
+    original = content_of(built.course.id)
+    data = trainer_client.get(f"/author/courses/{built.course.id}/export").get_data()
+    course = db.session.get(Course, built.course.id)
+    course.code = "AU-OLD"  # codes are unique: the original steps aside for its copy
+    db.session.commit()
+
+    token = token_from(trainer_client, "/author/import")
+    imported = trainer_client.post(
+        "/author/import",
+        data={"csrf_token": token, "file": (io.BytesIO(data), "AU-001.zip")},
+        content_type="multipart/form-data",
+    )
+    assert imported.status_code == 302, text_of(imported)
+    copy = db.session.scalar(select(Course).where(Course.code == "AU-001"))
+    assert content_of(copy.id)["modules"] == original["modules"]
