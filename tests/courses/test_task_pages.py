@@ -199,9 +199,15 @@ def test_after_a_submission_the_rubric_shows_fixed_and_changes_are_refused(
     assert db.session.get(CourseItem, built.task.id).title == "Renamed"
 
 
-def test_deleting_a_task_from_the_outline(db, trainer_client, build_course):
+def test_moving_and_deleting_a_task_from_the_outline(db, trainer_client, build_course):
     built = build_course(task=True)
     outline, task_id = f"/author/courses/{built.course.id}", built.task.id
+    moved = submit(
+        trainer_client, f"{outline}/items/{task_id}/move", {"direction": "up"}, page=outline
+    )
+    assert moved.headers["Location"] == f"{outline}#item-{task_id}"
+    titles = [item[0] for item in content_of(built.course.id)["modules"][0]["items"]]
+    assert titles == ["Why appeals matter", "Task: a reasoned valuation decision", "Check yourself"]
     response = submit(trainer_client, f"{outline}/items/{task_id}/delete", page=outline)
     assert response.status_code == 302
     assert "“Task: a reasoned valuation decision” deleted." in text_of(
