@@ -10,7 +10,11 @@ its count of the level (an upper bound: the draw may fall elsewhere); one drawin
 competency and level exactly its count, or all of a smaller group. So a per-competency-level
 assessment evidences C at L exactly when its count and its pool's questions of C at L both
 reach N; where either falls short, the check names the competency level it rests on too few
-questions for. Trainer-graded tasks will be a second way once they exist."""
+questions for.
+
+A published course's trainer-marked task is the second way: a rubric criterion for C with a
+descriptor at level L lets a marker give L, so it reaches every requirement of C at L or below
+(whatever N: a marking is judged, not counted; level 4 also needs a second marker to agree)."""
 
 from __future__ import annotations
 
@@ -29,8 +33,9 @@ from courses.authoring.services.bank_checks import (
     cut_offs,
     percent,
 )
-from courses.learning.models import CourseStatus
+from courses.learning.models import Course, CourseItem, CourseStatus, ItemKind, Module
 from courses.learning.models.questions import DrawMode
+from courses.marking.models import RubricCriterion
 from lms.extensions import db
 from lms.organisation.models import JobPosition
 
@@ -55,10 +60,11 @@ class RequirementReach:
     courses: tuple[str, ...]  # published courses that can evidence the level, or above
     best_level: int  # the highest level any published course can evidence (0: none)
     best_courses: tuple[str, ...]  # where that level is evidenced
+    tasks: tuple[str, ...] = ()  # published tasks whose rubric reaches the level, or above
 
     @property
     def reachable(self) -> bool:
-        return bool(self.courses)
+        return bool(self.courses or self.tasks)
 
     @property
     def problem(self) -> str:
@@ -99,24 +105,81 @@ def evidence_reach(reports: Sequence[BankReport]) -> Reach:
     }
 
 
-def reach_requirement(requirement: Requirement, reach: Reach) -> RequirementReach:
+@dataclass(frozen=True)
+class TaskRubric:
+    """A published task's rubric as the check reads it: per competency, the levels its
+    criteria describe (a marker can give each of them)."""
+
+    course_code: str
+    task_title: str
+    levels: dict[str, tuple[int, ...]]
+
+    @property
+    def source(self) -> str:
+        return f"{self.course_code} (task: {self.task_title})"
+
+
+TaskReach = dict[str, dict[int, tuple[str, ...]]]
+
+
+def published_task_rubrics() -> list[TaskRubric]:
+    """The rubrics of the tasks of published courses, in course and outline order (one
+    query)."""
+    rows = db.session.execute(
+        select(
+            CourseItem.id,
+            Course.code,
+            CourseItem.title,
+            RubricCriterion.competency_code,
+            RubricCriterion.descriptors,
+        )
+        .join(Course, Course.id == CourseItem.course_id)
+        .join(Module, Module.id == CourseItem.module_id)
+        .join(RubricCriterion, RubricCriterion.task_id == CourseItem.id)
+        .where(Course.status == CourseStatus.PUBLISHED, CourseItem.kind == ItemKind.TASK)
+        .order_by(Course.code, Module.position, CourseItem.position, RubricCriterion.position)
+    ).all()
+    rubrics: dict[int, tuple[str, str, dict[str, set[int]]]] = {}
+    for item_id, course_code, title, code, descriptors in rows:
+        levels = rubrics.setdefault(item_id, (course_code, title, {}))[2].setdefault(code, set())
+        levels.update(int(level) for level, text in (descriptors or {}).items() if text.strip())
+    return [
+        TaskRubric(course, title, {c: tuple(sorted(ls)) for c, ls in levels.items() if ls})
+        for course, title, levels in rubrics.values()
+    ]
+
+
+def task_reach(rubrics: Sequence[TaskRubric]) -> TaskReach:
+    """Per competency code and level, the published tasks whose rubric describes that level."""
+    reach: dict[str, dict[int, list[str]]] = {}
+    for rubric in rubrics:
+        for code, levels in rubric.levels.items():
+            for level in levels:
+                reach.setdefault(code, {}).setdefault(level, []).append(rubric.source)
+    return {
+        code: {level: tuple(sources) for level, sources in levels.items()}
+        for code, levels in reach.items()
+    }
+
+
+def reach_requirement(
+    requirement: Requirement, reach: Reach, tasks: TaskReach | None = None
+) -> RequirementReach:
     """Which published courses can evidence the requirement: enough questions (N) at a level at
-    or above the required one."""
+    or above the required one; and which published tasks, by a rubric describing such a level.
+    The best level and where it is evidenced count both."""
+    wanted = requirement.required_level
     enough = {
         level: sorted(course for course, drawn in courses if drawn >= requirement.min_questions)
         for level, courses in reach.get(requirement.competency_code, {}).items()
     }
     enough = {level: courses for level, courses in enough.items() if courses}
-    courses = sorted(
-        {
-            course
-            for level, at_level in enough.items()
-            if level >= requirement.required_level
-            for course in at_level
-        }
-    )
-    best = max(enough, default=0)
-    return RequirementReach(requirement, tuple(courses), best, tuple(enough.get(best, ())))
+    courses = sorted({course for level, at in enough.items() if level >= wanted for course in at})
+    by_task = (tasks or {}).get(requirement.competency_code, {})
+    reaching = sorted({task for level, at in by_task.items() if level >= wanted for task in at})
+    best = max([*enough, *by_task], default=0)
+    best_sources = [*enough.get(best, ()), *sorted(by_task.get(best, ()))]
+    return RequirementReach(requirement, tuple(courses), best, tuple(best_sources), tuple(reaching))
 
 
 def position_requirements() -> list[Requirement]:
@@ -202,10 +265,16 @@ class CatalogueCheck:
     requirements: tuple[RequirementReach, ...]
     # Per course code, what its per-competency-level assessments cannot evidence (`thin_evidence`).
     thin: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    tasks: tuple[TaskRubric, ...] = ()
 
     @property
     def unreachable(self) -> list[RequirementReach]:
         return [reach for reach in self.requirements if not reach.reachable]
+
+    @property
+    def by_task_only(self) -> list[RequirementReach]:
+        """Requirements only a task's rubric reaches (no bank has enough questions)."""
+        return [reach for reach in self.requirements if reach.tasks and not reach.courses]
 
     @property
     def problems(self) -> list[str]:
@@ -221,9 +290,18 @@ class CatalogueCheck:
             "ok": not self.problems,
             "cut_offs": cut_offs(),
             "banks": [bank.as_json() for bank in self.banks],
+            "tasks": [
+                {
+                    "course": rubric.course_code,
+                    "task": rubric.task_title,
+                    "can_evidence": {code: list(levels) for code, levels in rubric.levels.items()},
+                }
+                for rubric in self.tasks
+            ],
             "requirements": {
                 "total": len(self.requirements),
                 "reachable": len(self.requirements) - len(self.unreachable),
+                "by_task_only": len(self.by_task_only),
                 "unreachable": [
                     {
                         "framework": r.requirement.framework_code,
@@ -278,16 +356,41 @@ class CatalogueCheck:
             )
             if bank.assessments:
                 lines.append("    draws: " + "; ".join(map(describe_draw, bank.assessments)))
+        lines += self._task_lines()
         reached = len(self.requirements) - len(self.unreachable)
+        by_task = len(self.by_task_only)
         lines += [
             "",
             f"Position requirements: {reached} of {len(self.requirements)} can be evidenced "
-            "by a published course.",
+            "by a published course"
+            + (f" ({by_task} of them only by a task's rubric)" if by_task else "")
+            + ".",
         ]
         problems = self.problems
         lines += ["", f"{len(problems)} problem(s)" + (":" if problems else ".")]
         lines += [f"- {problem}" for problem in problems]
         return "\n".join(lines)
+
+    def _task_lines(self) -> list[str]:
+        """The published tasks and the levels their rubrics describe (none: no lines)."""
+        if not self.tasks:
+            return []
+        lines = [
+            "",
+            f"Tasks ({len(self.tasks)} in published courses). “Can evidence” lists, per "
+            "competency, the levels their rubrics describe: a marker can give each (level 4 "
+            "once a second marker agrees):",
+        ]
+        for rubric in self.tasks:
+            reach = ", ".join(
+                f"{code} " + " ".join(f"L{level}" for level in levels)
+                for code, levels in rubric.levels.items()
+            )
+            lines.append(
+                f"  {rubric.course_code} task “{rubric.task_title}”: can evidence "
+                + (reach or "nothing")
+            )
+        return lines
 
 
 def describe_draw(draw: AssessmentDraw) -> str:
@@ -301,11 +404,14 @@ def describe_draw(draw: AssessmentDraw) -> str:
 
 
 def check_catalogue() -> CatalogueCheck:
-    """Check every bank not archived and every position requirement (five queries)."""
+    """Check every bank not archived, the published tasks' rubrics and every position
+    requirement (six queries)."""
     banks = catalogue_bank_reports()
     reach = evidence_reach(banks)
+    rubrics = published_task_rubrics()
+    by_task = task_reach(rubrics)
     requirements = tuple(
-        reach_requirement(requirement, reach) for requirement in position_requirements()
+        reach_requirement(requirement, reach, by_task) for requirement in position_requirements()
     )
     needed = evidence_rule_sizes()
     thin = {
@@ -316,4 +422,4 @@ def check_catalogue() -> CatalogueCheck:
         )
         for bank in banks
     }
-    return CatalogueCheck(tuple(banks), requirements, thin)
+    return CatalogueCheck(tuple(banks), requirements, thin, tuple(rubrics))

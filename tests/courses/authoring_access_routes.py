@@ -2,16 +2,19 @@
 
 Only trainers reach /author, and here the trainer walking belongs to the course's training
 unit (tests/courses/test_authoring_access.py covers trainers of another unit). A POST carrying
-nothing but the CSRF token is refused with the form's errors (400), except the two actions that
-need no field: deleting an item and taking a question out of the archive.
+nothing but the CSRF token is refused with the form's errors (400), except the actions that
+need no field: deleting an item or a rubric's criterion, and taking a question out of the
+archive.
 """
 
 from __future__ import annotations
 
-from courses.authoring.services import authored_courses, quizzes, structure
+from courses.authoring.services import authored_courses, quizzes, structure, tasks
 from courses.authoring.services.questions import QuestionInput, save_question
 from courses.learning.services.principles import ensure_principles
+from courses.marking.models import RubricCriterion
 from lms.accounts.models import User
+from lms.extensions import db
 from tests.access_table import RouteTable, statuses
 
 TRAINER = frozenset({"trainer"})
@@ -23,7 +26,7 @@ COURSE = "/author/courses/<int:course_id>"
 
 def create_objects(users: dict[str, User]) -> dict[str, int | str]:
     """A draft course of the trainer's unit: a module with a lesson, a quiz, an item to
-    delete, and one question."""
+    delete, a task with a criterion to edit and one to delete, and one question."""
     ensure_principles()
     course = authored_courses.create_course(
         authored_courses.CourseDetails("AUTH-1", "Authoring course", "Every authoring page."),
@@ -38,6 +41,21 @@ def create_objects(users: dict[str, User]) -> dict[str, int | str]:
         None,
         QuestionInput(qtype="true_false", text="True?", level=1, data={"answer": True}),
     )
+    task = tasks.add_task(
+        module, "Task", "Write to the trader **why** the goods were held.", tasks.TaskSettings()
+    )
+    # Rows of the rubric as stored: the walk's world loads no framework for the service to
+    # ask about P-INT.
+    criterion = RubricCriterion(
+        title="Explains the hold", competency_code="P-INT", descriptors={"2": "Gives the reason."}
+    )
+    doomed_criterion = RubricCriterion(
+        title="Cites the rule", competency_code="P-INT", descriptors={"3": "Names the rule."}
+    )
+    for position, row in enumerate((criterion, doomed_criterion), start=1):
+        row.position = position
+        task.task.criteria.append(row)
+    db.session.flush()
     return {
         "a_course": course.id,
         "a_module": module.id,
@@ -45,6 +63,9 @@ def create_objects(users: dict[str, User]) -> dict[str, int | str]:
         "a_quiz": quiz.id,
         "a_doomed": doomed.id,
         "a_question": question.id,
+        "a_task": task.id,
+        "a_criterion": criterion.id,
+        "a_doomed_criterion": doomed_criterion.id,
     }
 
 
@@ -114,6 +135,44 @@ TABLE = RouteTable(
             f"{C}/quizzes/{{a_quiz}}/analysis.csv",
             TRAINER_PAGE,
         ),
+        ("GET", f"{COURSE}/modules/<int:module_id>/tasks/new"): (
+            f"{C}/modules/{{a_module}}/tasks/new",
+            TRAINER_PAGE,
+        ),
+        ("POST", f"{COURSE}/modules/<int:module_id>/tasks/new"): (
+            f"{C}/modules/{{a_module}}/tasks/new",
+            TRAINER_REFUSED,
+        ),
+        ("GET", f"{COURSE}/tasks/<int:item_id>"): (f"{C}/tasks/{{a_task}}", TRAINER_PAGE),
+        ("POST", f"{COURSE}/tasks/<int:item_id>"): (f"{C}/tasks/{{a_task}}", TRAINER_REFUSED),
+        ("GET", f"{COURSE}/tasks/<int:item_id>/preview"): (
+            f"{C}/tasks/{{a_task}}/preview",
+            TRAINER_PAGE,
+        ),
+        ("GET", f"{COURSE}/tasks/<int:item_id>/criteria/new"): (
+            f"{C}/tasks/{{a_task}}/criteria/new",
+            TRAINER_PAGE,
+        ),
+        ("POST", f"{COURSE}/tasks/<int:item_id>/criteria/new"): (
+            f"{C}/tasks/{{a_task}}/criteria/new",
+            TRAINER_REFUSED,
+        ),
+        ("GET", f"{COURSE}/tasks/<int:item_id>/criteria/<int:criterion_id>"): (
+            f"{C}/tasks/{{a_task}}/criteria/{{a_criterion}}",
+            TRAINER_PAGE,
+        ),
+        ("POST", f"{COURSE}/tasks/<int:item_id>/criteria/<int:criterion_id>"): (
+            f"{C}/tasks/{{a_task}}/criteria/{{a_criterion}}",
+            TRAINER_REFUSED,
+        ),
+        ("POST", f"{COURSE}/tasks/<int:item_id>/criteria/<int:criterion_id>/move"): (
+            f"{C}/tasks/{{a_task}}/criteria/{{a_criterion}}/move",
+            TRAINER_REFUSED,
+        ),
+        ("POST", f"{COURSE}/tasks/<int:item_id>/criteria/<int:criterion_id>/delete"): (
+            f"{C}/tasks/{{a_task}}/criteria/{{a_doomed_criterion}}/delete",
+            TRAINER_REDIRECT,
+        ),
         ("GET", f"{COURSE}/questions"): (f"{C}/questions", TRAINER_PAGE),
         ("GET", f"{COURSE}/questions/checks"): (f"{C}/questions/checks", TRAINER_PAGE),
         ("GET", f"{COURSE}/questions/new"): (f"{C}/questions/new", TRAINER_PAGE),
@@ -160,6 +219,11 @@ TABLE = RouteTable(
         "authoring.preview": TRAINER,
         "authoring.export": TRAINER,
         "authoring.import_course": TRAINER,
+        "authoring.edit_task": TRAINER,
+        "authoring.edit_criterion": TRAINER,
+        "authoring.move_criterion": TRAINER,
+        "authoring.delete_criterion": TRAINER,
+        "authoring.task_preview": TRAINER,
     },
     create_objects=create_objects,
 )

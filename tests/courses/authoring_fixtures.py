@@ -19,7 +19,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import stream_encode_multipart
 
 from competencies.services.frameworks import ensure_default_frameworks
-from courses.authoring.services import authored_courses, publishing, quizzes, structure
+from courses.authoring.services import authored_courses, publishing, quizzes, structure, tasks
 from courses.authoring.services.questions import QuestionInput, save_question
 from courses.learning.models import Course, CourseItem, Question, Upload
 from lms.accounts.models import User
@@ -59,6 +59,32 @@ TRUE_FALSE = QuestionInput(
 )
 
 
+TASK_INSTRUCTIONS = (
+    "## The case\n\nAn importer declares used excavators at the price on the invoice. The "
+    "seller is the importer's parent company, and a similar excavator was declared last month "
+    "at a third more.\n\n## What to hand in\n\nYour decision on the customs value, in at "
+    "most 600 words, written to the importer.\n\n## References\n\n- WTO Valuation "
+    "Agreement, Articles 1 and 16\n- RKC General Annex, Chapter 10\n"
+)
+VALUATION_CRITERION = tasks.CriterionInput(
+    "Chooses and applies the right valuation method",
+    "OPS-VAL",
+    {
+        "2": "Names the transaction value method but leaves gaps the reader must fill.",
+        "3": "Examines whether the relationship influenced the price, and reaches the value.",
+        "4": "Also weighs the test values and explains to the importer why the others fail.",
+    },
+)
+APPEAL_CRITERION = tasks.CriterionInput(
+    "Writes a decision the importer can appeal",
+    "P-ACC",
+    {
+        "2": "States the decision, without the reasons.",
+        "3": "Gives the reasons and says how and where to appeal, and by when.",
+    },
+)
+
+
 @dataclass
 class AuthoredCourse:
     course: Course
@@ -66,6 +92,7 @@ class AuthoredCourse:
     lesson: CourseItem
     quiz: CourseItem
     questions: list[Question]
+    task: CourseItem | None = None  # with build_course(task=True): two criteria
 
 
 @pytest.fixture
@@ -117,7 +144,8 @@ def trainer_client(client, login_as, trainer) -> FlaskClient:
 @pytest.fixture
 def build_course(db, author_unit, principles) -> Callable[..., AuthoredCourse]:
     """Builder: a course of `unit` (the trainer's by default) with one module, a lesson, a
-    quiz and two questions, made through the services and committed."""
+    quiz and two questions (and with `task=True` a task with a two-criterion rubric), made
+    through the services and committed."""
     counter = iter(range(1, 10_000))
 
     def build(
@@ -126,6 +154,7 @@ def build_course(db, author_unit, principles) -> Callable[..., AuthoredCourse]:
         markdown: str = "## Appeals\n\nEvery decision can be **appealed**.",
         bank: tuple[QuestionInput, ...] = (SINGLE_CHOICE, TRUE_FALSE),
         published: bool = False,
+        task: bool = False,
     ) -> AuthoredCourse:
         n = next(counter)
         course = authored_courses.create_course(
@@ -136,11 +165,18 @@ def build_course(db, author_unit, principles) -> Callable[..., AuthoredCourse]:
         lesson = structure.add_lesson(module, "Why appeals matter", markdown)
         quiz = quizzes.add_quiz(module, "Check yourself", quizzes.QuizSettings())
         questions = [save_question(course, None, entry) for entry in bank]
+        task_item = None
+        if task:
+            settings = tasks.TaskSettings(attachment="optional", blind_marking=True)
+            title = "Task: a reasoned valuation decision"
+            task_item = tasks.add_task(module, title, TASK_INSTRUCTIONS, settings)
+            for criterion in (VALUATION_CRITERION, APPEAL_CRITERION):
+                tasks.add_criterion(task_item.task, criterion)
         if published:
             db.session.refresh(course)
             publishing.set_status(course, "published")
         db.session.commit()
-        return AuthoredCourse(course, module, lesson, quiz, questions)
+        return AuthoredCourse(course, module, lesson, quiz, questions, task_item)
 
     return build
 
@@ -230,6 +266,7 @@ def content_of(course_id: int) -> dict[str, Any]:
                         item.position,
                         (item.lesson.markdown, item.lesson.revision) if item.lesson else None,
                         quiz_settings(item) if item.quiz else None,
+                        task_content(item) if item.task else None,
                     )
                     for item in module.items
                 ],
@@ -257,6 +294,17 @@ def quiz_settings(item: CourseItem) -> tuple:
         quiz.review_shows,
         quiz.review_when,
         quiz.closes_at,
+    )
+
+
+def task_content(item: CourseItem) -> tuple:
+    task = item.task
+    return (
+        task.instructions,
+        task.attachment,
+        task.blind_marking,
+        task.max_submissions,
+        [(c.position, c.title, c.competency_code, dict(c.descriptors)) for c in task.criteria],
     )
 
 

@@ -35,14 +35,16 @@ def authoring_routes(app: Flask) -> list[tuple[str, str, str]]:
 
 
 def url_for_rule(rule: str, endpoint: str, built) -> str:
-    """The rule with the ids of `built`'s course, module, item (lesson or quiz by endpoint)
-    and first question."""
-    item = built.quiz if "quiz" in endpoint else built.lesson
+    """The rule with the ids of `built`'s course, module, item (lesson, quiz or task by
+    endpoint), first question and the task's first criterion (`build_course(task=True)`)."""
+    task_route = "/tasks/" in rule
+    item = built.task if task_route else built.quiz if "quiz" in endpoint else built.lesson
     ids = {
         "course_id": built.course.id,
         "module_id": built.module.id,
         "item_id": item.id,
         "question_id": built.questions[0].id,
+        "criterion_id": built.task.task.criteria[0].id if built.task else 0,
     }
     return re.sub(r"<int:(\w+)>", lambda m: str(ids[m.group(1)]), rule)
 
@@ -59,6 +61,7 @@ def hostile_form() -> dict:
         "markdown": "Hijacked",
         "principles": "P-INT",
         "competency_codes": "P-INT",
+        "competency_code": "P-INT",
         "qtype": "true_false",
         "text": "Hijacked?",
         "level": "1",
@@ -69,6 +72,10 @@ def hostile_form() -> dict:
         "kind": "assessment",
         "review_shows": "score",
         "review_when": "immediately",
+        "instructions": "Hijacked",
+        "attachment": "required",
+        "max_submissions": "5",
+        "level_1": "Hijacked",
         "save": "Save",
     }
 
@@ -98,6 +105,11 @@ def test_the_authoring_routes_are_all_for_trainers_only(app):
         "authoring.preview",
         "authoring.export",
         "authoring.import_course",
+        "authoring.edit_task",
+        "authoring.edit_criterion",
+        "authoring.move_criterion",
+        "authoring.delete_criterion",
+        "authoring.task_preview",
     }, "a new authoring route: check that the tests below cover it"
     for endpoint in endpoints:
         assert access_rule_of(endpoint) == frozenset({"trainer"}), endpoint
@@ -109,7 +121,7 @@ def test_the_authoring_routes_are_all_for_trainers_only(app):
 def test_another_units_trainer_gets_403_on_every_route_of_the_course_and_nothing_changes(
     app, client, login_as, build_course, rival_trainer
 ):
-    victim = build_course(published=True)
+    victim = build_course(published=True, task=True)
     before = content_of(victim.course.id)
     courses_before = count_of(Course)
     login_as(rival_trainer)
@@ -141,7 +153,7 @@ def test_another_units_trainer_gets_403_on_every_route_of_the_course_and_nothing
 def test_users_without_the_trainer_role_get_403_on_every_authoring_page(
     roles, app, client, login_as, create_user, build_course
 ):
-    built = build_course()
+    built = build_course(task=True)
     before = content_of(built.course.id)
     login_as(create_user(roles=roles))
     token = token_from(client, "/me")
@@ -169,16 +181,17 @@ def test_a_visitor_who_is_not_signed_in_is_sent_to_sign_in(client, build_course)
 def test_ids_of_another_courses_modules_items_and_questions_are_not_found(
     app, trainer_client, build_course, rival_unit
 ):
-    mine = build_course()
-    other_of_mine = build_course()
-    rivals = build_course(unit=rival_unit)
+    mine = build_course(task=True)
+    other_of_mine = build_course(task=True)
+    rivals = build_course(unit=rival_unit, task=True)
     token = token_from(trainer_client, "/author/courses")
     routes = [
         r
         for r in authoring_routes(app)
-        if "<int:course_id>" in r[1] and re.search(r"<int:(module_id|item_id|question_id)>", r[1])
+        if "<int:course_id>" in r[1]
+        and re.search(r"<int:(module_id|item_id|question_id|criterion_id)>", r[1])
     ]
-    assert len(routes) >= 14
+    assert len(routes) >= 24
     before = content_of(other_of_mine.course.id)
     failures = []
     for foreign in (other_of_mine, rivals):

@@ -20,7 +20,7 @@ import pytest
 
 from competencies.services.evidence import add_manual_rating
 from competencies.services.frameworks import competencies_by_code, ensure_default_frameworks
-from courses.authoring.services import authored_courses, publishing, quizzes, structure
+from courses.authoring.services import authored_courses, publishing, quizzes, structure, tasks
 from courses.authoring.services.questions import QuestionInput, save_question
 from courses.learning.models import CourseItem
 from courses.learning.services import attempts, uploads
@@ -55,6 +55,8 @@ DRAFT_B = {
     "lesson": "LESSONMARK southern lesson text",
     "question": "QUESTIONMARK southern question",
     "key": "KEYMARK southern answer",
+    "task": "TASKMARK southern task instructions",
+    "rubric": "RUBRICMARK southern rubric descriptor",
 }
 
 
@@ -201,7 +203,8 @@ def cast(world: World, create_unit, create_user, root_unit) -> Cast:  # noqa: F8
         ("a.pdf", PDF.replace(b"%%EOF", OFFICER_B["task_answer"].encode() + b"\n%%EOF")),
     )
 
-    # Trainer B: a draft course with a lesson, a quiz, a question and an image.
+    # Trainer B: a draft course with a lesson, a quiz, a task and its rubric, a question and an
+    # image.
     draft = authored_courses.create_course(
         authored_courses.CourseDetails("SOUTH-DRAFT", DRAFT_B["title"], DRAFT_B["lesson"]),
         training_unit_id=trainer_b.unit_id,
@@ -218,6 +221,10 @@ def cast(world: World, create_unit, create_user, root_unit) -> Cast:  # noqa: F8
             level=1,
             data={"answers": [{"text": DRAFT_B["key"], "fraction": 1.0}]},
         ),
+    )
+    draft_task = tasks.add_task(module, "Draft task", DRAFT_B["task"], tasks.TaskSettings())
+    draft_criterion = tasks.add_criterion(
+        draft_task.task, tasks.CriterionInput("Draft criterion", "P-INT", {"3": DRAFT_B["rubric"]})
     )
     image = uploads.store_upload(draft, trainer_b.id, "southern-map.png", PNG)
     db.session.commit()
@@ -236,6 +243,8 @@ def cast(world: World, create_unit, create_user, root_unit) -> Cast:  # noqa: F8
         "b_draft_lesson": draft_lesson.id,
         "b_draft_quiz": draft_quiz.id,
         "b_draft_question": question.id,
+        "b_draft_task": draft_task.id,
+        "b_draft_criterion": draft_criterion.id,
         "b_upload": image.id,
         "b_upload_name": image.filename,
         "b_task_course": task.item.course_id,

@@ -55,6 +55,10 @@ VICTIM_URLS = {
         ("/author/courses/{b_draft}/quizzes/{b_draft_quiz}/analysis", 403),
         ("/author/courses/{b_draft}/quizzes/{b_draft_quiz}/analysis.csv", 403),
         ("/author/courses/{b_draft}/modules/{b_draft_module}", 403),
+        ("/author/courses/{b_draft}/tasks/{b_draft_task}", 403),
+        ("/author/courses/{b_draft}/tasks/{b_draft_task}/preview", 403),
+        ("/author/courses/{b_draft}/tasks/{b_draft_task}/criteria/new", 403),
+        ("/author/courses/{b_draft}/tasks/{b_draft_task}/criteria/{b_draft_criterion}", 403),
         ("/uploads/{b_upload}/{b_upload_name}", 404),
         ("/assignments/{b_assignment}", 404),
         ("/attempts/{b_attempt}/result", 403),
@@ -109,6 +113,9 @@ def test_the_markers_are_on_the_owners_own_pages(app, cast: Cast, login_as):
     assert DRAFT_B["title"] in outline
     question = f"/author/courses/{ids['b_draft']}/questions/{ids['b_draft_question']}"
     assert DRAFT_B["key"] in trainer_b.get(question).get_data(as_text=True)
+    task = f"/author/courses/{ids['b_draft']}/tasks/{ids['b_draft_task']}"
+    assert DRAFT_B["task"] in trainer_b.get(task).get_data(as_text=True)
+    assert DRAFT_B["rubric"] in trainer_b.get(f"{task}/preview").get_data(as_text=True)
     # The searches find officer B for those who may see them.
     search = {"q": OFFICER_B["service_number"]}
     for user, url in ((cast.admin, "/admin/users"), (cast.trainer_a, "/profiles")):
@@ -158,7 +165,7 @@ def test_posting_to_the_victims_records_is_refused_and_changes_nothing(
     app, db, cast: Cast, login_as
 ):
     """Submitting officer B's attempt, starting B's draft quiz, rating from outside, editing
-    trainer B's draft: each refused, and not a row changes."""
+    trainer B's draft (its task and rubric too): each refused, and not a row changes."""
     ids = cast.ids
     attempts = [
         ("officer A", f"/attempts/{ids['b_open_attempt']}/submit", {}, 403),
@@ -176,6 +183,19 @@ def test_posting_to_the_victims_records_is_refused_and_changes_nothing(
         (
             "trainer A",
             f"/author/courses/{ids['b_draft']}/questions/{ids['b_draft_question']}/archive",
+            {},
+            403,
+        ),
+        (
+            "trainer A",
+            f"/author/courses/{ids['b_draft']}/tasks/{ids['b_draft_task']}",
+            {"title": "Mine", "instructions": "Mine", "attachment": "none", "max_submissions": "1"},
+            403,
+        ),
+        (
+            "trainer A",
+            f"/author/courses/{ids['b_draft']}/tasks/{ids['b_draft_task']}/criteria/"
+            f"{ids['b_draft_criterion']}/delete",
             {},
             403,
         ),
@@ -210,6 +230,7 @@ def victim_arguments(cast: Cast) -> dict[str, object]:
         "item_id": ids["b_draft_lesson"],
         "module_id": ids["b_draft_module"],
         "question_id": ids["b_draft_question"],
+        "criterion_id": ids["b_draft_criterion"],
         "attempt_id": ids["b_attempt"],
         "certificate_id": ids["b_certificate"],
         "upload_id": ids["b_upload"],

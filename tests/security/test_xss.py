@@ -1,13 +1,13 @@
 """Stored and reflected cross-site scripting, and template injection.
 
 Stored: a payload corpus goes into every text field of every form that stores text (course,
-module, lesson, quiz, question, choice, feedback, curriculum, framework and competency names
-and descriptions, unit, position and user names, a rating note, a revocation reason), and
-into user names through the CSV import; the fields are found on the pages themselves, so a
-field added later is filled too. Then every page of the app, as every role, and the officer's
-quiz and review of the poisoned course are parsed as a browser would parse them: no script
-element, no event-handler attribute, no javascript:/data: URL, and template syntax shows as
-written.
+module, lesson, quiz, task, rubric criterion, question, choice, feedback, curriculum, framework
+and competency names and descriptions, unit, position and user names, a rating note, a
+revocation reason), and into user names through the CSV import; the fields are found on the
+pages themselves, so a field added later is filled too. Then every page of the app, as every
+role, and the officer's quiz and review of the poisoned course are parsed as a browser would
+parse them: no script element, no event-handler attribute, no javascript:/data: URL, and
+template syntax shows as written.
 
 Reflected: every query parameter a page's forms and links send, plus the usual ones, set to
 the payload on every GET route; the 404 page's path; forms that echo what was posted.
@@ -161,6 +161,17 @@ def store_payloads(app, cast: Cast, login_as: Callable) -> None:
     post_form(trainer, w("/author/courses/{a_course}/lessons/{a_lesson}"))
     post_form(trainer, w("/author/courses/{course}/quizzes/{quiz}"))
     post_form(trainer, w("/author/courses/{a_course}/quizzes/{a_quiz}"))
+    post_form(trainer, w("/author/courses/{a_course}/tasks/{a_task}"))
+    post_form(
+        trainer,
+        w("/author/courses/{a_course}/tasks/{a_task}/criteria/new"),
+        competency_code="P-INT",
+    )
+    post_form(
+        trainer,
+        w("/author/courses/{a_course}/tasks/{a_task}/criteria/{a_criterion}"),
+        competency_code="P-INT",
+    )
     post_form(
         trainer,
         w("/author/courses/{course}/questions/new"),

@@ -1,5 +1,6 @@
-"""Exporting a course: writing it as a course folder (course.json, Markdown lessons and one GIFT
-question bank) that course_import reads back to the same content, or as a zip of that folder.
+"""Exporting a course: writing it as a course folder (course.json, Markdown lessons and task
+instructions, one GIFT question bank) that course_import reads back to the same content, or as
+a zip of that folder.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from courses.authoring.gift import GiftQuestion, write_gift
 from courses.authoring.services.course_format import BANK_FILE, MANIFEST
 from courses.authoring.services.questions import bank_of
-from courses.learning.models import Course, ItemKind, Question
+from courses.learning.models import Course, CourseItem, ItemKind, Question
 from courses.learning.models.questions import DrawMode
 
 
@@ -37,6 +38,10 @@ def export_course(course: Course, folder: Path) -> Path:
                 name = f"{m_index:02d}-{i_index:02d}-{_slug(item.title)}.md"
                 (folder / name).write_text(item.lesson.markdown, encoding="utf-8")
                 entry["file"] = name
+            elif item.kind == ItemKind.TASK:
+                name = f"{m_index:02d}-{i_index:02d}-{_slug(item.title)}.md"
+                entry.update(task_entry(item, name))
+                (folder / name).write_text(item.task.instructions, encoding="utf-8")
             else:
                 quiz = item.quiz
                 draw: dict[str, Any] = {"mode": quiz.draw_mode}
@@ -83,6 +88,25 @@ def export_course(course: Course, folder: Path) -> Path:
     )
     (folder / BANK_FILE).write_text(write_gift(as_gift(bank_of(course))), encoding="utf-8")
     return folder
+
+
+def task_entry(item: CourseItem, name: str) -> dict[str, Any]:
+    """A task's keys in course.json (its instructions go to the file `name`)."""
+    task = item.task
+    return {
+        "file": name,
+        "attachment": task.attachment,
+        "blind_marking": task.blind_marking,
+        "max_submissions": task.max_submissions,
+        "rubric": [
+            {
+                "title": criterion.title,
+                "competency": criterion.competency_code,
+                "descriptors": dict(sorted(criterion.descriptors.items())),
+            }
+            for criterion in task.criteria
+        ],
+    }
 
 
 def as_gift(questions: list[Question]) -> list[GiftQuestion]:

@@ -16,6 +16,13 @@ from courses.authoring.gift import GiftQuestion
 from courses.authoring.services.authored_courses import VALIDITY_MONTHS_MAX
 from courses.authoring.services.questions import QuestionInput, check_question
 from courses.authoring.services.quizzes import DRAW_COUNT_RANGE
+from courses.authoring.services.tasks import (
+    MAX_CRITERIA,
+    CriterionInput,
+    TaskSettings,
+    criterion_problems,
+    settings_problems,
+)
 from courses.learning.models.questions import (
     DEFAULT_REVIEW,
     DrawMode,
@@ -40,11 +47,13 @@ class CourseFileErrors(ValidationError):
 
 @dataclass
 class CoursePlan:
-    """A course folder read and checked: its manifest, lessons by file and banks by file."""
+    """A course folder read and checked: its manifest, lessons by file, banks by file and
+    tasks' instructions by file."""
 
     manifest: dict[str, Any]
     lessons: dict[str, str] = field(default_factory=dict)
     banks: dict[str, list[GiftQuestion]] = field(default_factory=dict)
+    instructions: dict[str, str] = field(default_factory=dict)  # tasks' Markdown, by file
 
 
 def _is_whole(value: Any) -> bool:
@@ -227,3 +236,49 @@ def question_input(question: GiftQuestion) -> QuestionInput:
         category=question.category,
         general_feedback=question.general_feedback,
     )
+
+
+# Trainer-marked tasks ------------------------------------------------------------------------
+
+
+def task_settings(entry: dict[str, Any]) -> TaskSettings:
+    """A task item's settings, each defaulting as the format says."""
+    defaults = TaskSettings()
+    return TaskSettings(
+        attachment=entry.get("attachment", defaults.attachment),
+        blind_marking=entry.get("blind_marking", defaults.blind_marking),
+        max_submissions=entry.get("max_submissions", defaults.max_submissions),
+    )
+
+
+def rubric_criteria(entry: dict[str, Any]) -> list[CriterionInput]:
+    """A task item's rubric as the services take it (call after check_task found it sound)."""
+    return [
+        CriterionInput(row["title"], row["competency"], dict(row["descriptors"]))
+        for row in entry.get("rubric", [])
+    ]
+
+
+def check_task(entry: dict[str, Any], where: str, problems: list[str]) -> None:
+    """A task item's settings and rubric: the checks the task pages make, by criterion. Whether
+    each competency exists is asked once for the whole course (course_import)."""
+    problems.extend(f"{where}: {problem}" for problem in settings_problems(task_settings(entry)))
+    if "required" in entry and not isinstance(entry["required"], bool):
+        problems.append(f"{where}: 'required' must be true or false.")
+    rubric = entry.get("rubric")
+    if not isinstance(rubric, list) or not 1 <= len(rubric) <= MAX_CRITERIA:
+        problems.append(
+            f"{where}: 'rubric' must be a list of 1 to {MAX_CRITERIA} criteria, each "
+            '{"title", "competency", "descriptors": {"1".."4": text}}.'
+        )
+        return
+    for index, row in enumerate(rubric, start=1):
+        if not isinstance(row, dict):
+            problems.append(f"{where}, criterion {index}: must be an object.")
+            continue
+        criterion = CriterionInput(
+            row.get("title", ""), row.get("competency", ""), row.get("descriptors", {})
+        )
+        problems.extend(
+            f"{where}, criterion {index}: {problem}" for problem in criterion_problems(criterion)
+        )

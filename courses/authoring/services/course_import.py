@@ -1,5 +1,5 @@
-"""Importing a course: reading a course folder or zip (course.json, Markdown lessons, GIFT
-question banks) into a checked plan, then creating the course from it.
+"""Importing a course: reading a course folder or zip (course.json, Markdown lessons and task
+instructions, GIFT question banks) into a checked plan, then creating the course from it.
 
 Import checks everything first and reports every problem with its file and line; nothing is
 written unless all is well.
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from courses.authoring.gift import parse_gift
-from courses.authoring.services import authored_courses, publishing, quizzes, structure
+from courses.authoring.services import authored_courses, publishing, quizzes, structure, tasks
 from courses.authoring.services.course_format import (
     BANK_FILE,
     MANIFEST,
@@ -28,8 +28,11 @@ from courses.authoring.services.course_format import (
     check_manifest,
     check_module,
     check_quiz,
+    check_task,
     question_input,
     quiz_review,
+    rubric_criteria,
+    task_settings,
 )
 from courses.authoring.services.questions import save_question
 from courses.events import UnknownCompetencies
@@ -108,6 +111,20 @@ def _read_bank(
     plan.banks[bank] = questions
 
 
+def _read_task(
+    folder: Path, item: dict[str, Any], where: str, plan: CoursePlan, problems: list[str]
+) -> None:
+    """Check a task's settings and rubric, and read its instructions into the plan."""
+    check_task(item, where, problems)
+    name = str(item.get("file", ""))
+    if not name or "/" in name or name.startswith("."):
+        problems.append(f"{where}: a task needs a 'file' in the course folder: its instructions.")
+        return
+    instructions = _read_text(folder / name, problems, f"{folder.name}/{name}")
+    if instructions is not None:
+        plan.instructions[name] = instructions
+
+
 def _read_item(folder: Path, item: Any, where: str, plan: CoursePlan, problems: list[str]) -> None:
     kind = item.get("type") if isinstance(item, dict) else None
     if kind == ItemKind.LESSON:
@@ -116,8 +133,10 @@ def _read_item(folder: Path, item: Any, where: str, plan: CoursePlan, problems: 
     elif kind == ItemKind.QUIZ:
         check_quiz(item, where, problems)
         _read_bank(folder, item, where, plan, problems)
+    elif kind == ItemKind.TASK:
+        _read_task(folder, item, where, plan, problems)
     else:
-        problems.append(f"{where}: 'type' must be 'lesson' or 'quiz'.")
+        problems.append(f"{where}: 'type' must be 'lesson', 'quiz' or 'task'.")
     check_item_title(item, where, problems)
 
 
@@ -155,6 +174,7 @@ def _check_competencies_known(plan: CoursePlan, where: str, problems: list[str])
         if isinstance(code, str)
     }
     codes |= {q.competency_code for bank in plan.banks.values() for q in bank if q.competency_code}
+    codes |= _rubric_codes(modules if isinstance(modules, list) else [])
     unknown = ask(UnknownCompetencies(frozenset(codes))) if codes else frozenset()
     if unknown:
         problems.append(
@@ -162,6 +182,33 @@ def _check_competencies_known(plan: CoursePlan, where: str, problems: list[str])
             "load the frameworks first (flask frameworks load-defaults, or import the "
             "framework that defines them)."
         )
+
+
+def _rubric_codes(modules: list[Any]) -> set[str]:
+    """The competency codes the tasks' rubrics name (the entries may not all be sound yet)."""
+    return {
+        row["competency"]
+        for module in modules
+        if isinstance(module, dict) and isinstance(module.get("items"), list)
+        for item in module["items"]
+        if isinstance(item, dict) and item.get("type") == ItemKind.TASK
+        for row in (item.get("rubric") if isinstance(item.get("rubric"), list) else [])
+        if isinstance(row, dict)
+        and isinstance(row.get("competency"), str)
+        and structure.COMPETENCY_CODE.match(row["competency"])  # else check_task says so
+    }
+
+
+def _add_task(module: Any, entry: dict[str, Any], instructions: str) -> None:
+    item = tasks.add_task(
+        module,
+        entry["title"],
+        instructions,
+        task_settings(entry),
+        required=entry.get("required", True),
+    )
+    for criterion in rubric_criteria(entry):
+        tasks.add_criterion(item.task, criterion)
 
 
 def _quiz_settings(entry: dict[str, Any]) -> quizzes.QuizSettings:
@@ -217,6 +264,8 @@ def import_course(folder: Path, *, training_unit_id: int, publish: bool = False)
                         structure.add_lesson(
                             module, item["title"], plan.lessons[item["file"]], required=required
                         )
+                    elif item["type"] == ItemKind.TASK:
+                        _add_task(module, item, plan.instructions[item["file"]])
                     else:
                         quizzes.add_quiz(
                             module, item["title"], _quiz_settings(item), required=required

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from courses.authoring.services.quizzes import leak_message
+from courses.authoring.services.tasks import task_publication_problems
 from courses.learning.draws import draw_groups, draw_size
 from courses.learning.models import (
     Course,
@@ -77,6 +78,7 @@ def publication_problems(course: Course) -> list[str]:
                 "that an assessment of this course also draws: show its marks and feedback "
                 "instead, or give the checkpoint questions of its own category."
             )
+    problems.extend(task_publication_problems(items))
     return problems
 
 

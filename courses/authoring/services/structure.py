@@ -17,6 +17,7 @@ from courses.learning.models import (
     ModuleCompetency,
 )
 from courses.learning.services.principles import principles_by_code
+from courses.marking.models import Submission
 from lms.database import get_or_raise
 from lms.errors import Conflict, NotFound, ValidationError
 from lms.extensions import db
@@ -153,11 +154,17 @@ def move_module(module: Module, direction: int) -> None:
 
 
 def delete_item(item: CourseItem) -> None:
-    """Remove an item nobody has attempted (attempts are records and stay)."""
+    """Remove an item nobody has attempted or handed an answer to (those are records and
+    stay)."""
     if db.session.scalar(select(Attempt.id).where(Attempt.item_id == item.id).limit(1)):
         raise Conflict(
             "Officers have attempted this quiz: its attempts are kept as records, "
             "so it cannot be deleted. Mark it optional instead."
+        )
+    if db.session.scalar(select(Submission.id).where(Submission.task_id == item.id).limit(1)):
+        raise Conflict(
+            "Officers have handed in answers to this task: their submissions and markings are "
+            "kept as records, so it cannot be deleted. Mark it optional instead."
         )
     module = item.module
     # Taking it out of the collection deletes it (delete-orphan); also calling

@@ -1,5 +1,6 @@
 """The trainer's authoring pages: courses, modules, lessons, quizzes and their item
-analysis, the question bank, images, a preview as officers see it, and courses as zip files.
+analysis, trainer-marked tasks and their rubrics, the question bank, images, a preview as
+officers see it, and courses as zip files.
 
 Every page is for trainers, and every course page first checks that the course belongs to the
 trainer's training unit (`authoring.ensure_can_edit`, a 403 otherwise); modules, items and
@@ -13,6 +14,7 @@ from courses.authoring.views import (  # noqa: F401 (routes)
     courses,
     files,
     questions,
+    tasks,
 )
 from courses.authoring.views.blueprint import blueprint
 
