@@ -12,7 +12,6 @@ from courses.authoring.views.blueprint import (
     blueprint,
     direction_asked,
     editable_course,
-    form_status,
     item_of_kind,
     outline_url,
     shown_on_get,
@@ -20,7 +19,7 @@ from courses.authoring.views.blueprint import (
 from courses.events import CompetencyAlignments
 from courses.learning.models import Course, CourseItem, ItemKind
 from lms.access import allow
-from lms.edge import saving
+from lms.edge import form_status, saving
 from lms.events import ask
 
 
