@@ -170,7 +170,7 @@ def test_catalogue_load_imports_the_catalogue_once(production, db, runner, train
     again = runner.invoke(args=["catalogue", "load", "--unit", "NCTC", "--publish"])
 
     assert again.exit_code == 0, again.output
-    assert f"Skipped {COURSES} course(s) whose code exists: P-ACC-101" in again.output
+    assert f"Skipped {COURSES} course(s) whose code exists: C-AEO-101" in again.output
     assert "Nothing to import" in again.output
     assert db.session.scalar(select(func.count(Course.id))) == COURSES
 
