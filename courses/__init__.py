@@ -20,10 +20,12 @@ def init_app(app: Flask) -> None:
     """Attach the five rooms: their models, pages, commands and demo data."""
     from courses import assignments, authoring, certificates, learning, marking
     from courses.demo import load_course_demo
+    from courses.marking.demo import load_marking_demo
 
     learning.init_app(app)
     marking.init_app(app)
     authoring.init_app(app)
     certificates.init_app(app)
     app.extensions.setdefault("demo_loaders", []).append(load_course_demo)
+    app.extensions["demo_loaders"].append(load_marking_demo)  # answers to a catalogue task
     assignments.init_app(app)  # after the course demo: the curricula demo uses its courses
