@@ -86,3 +86,38 @@ def load_catalogue_command(unit_code: str, publish: bool) -> None:
         _refuse(error)
     db.session.commit()
     click.echo(loaded.report())
+
+
+@catalogue_cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the listing as JSON.")
+@click.option("--markdown", is_flag=True, help="Print Markdown tables (for README.md).")
+@click.option(
+    "--folder",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A folder of course folders (default: the shipped catalogue, courses/catalogue).",
+)
+def list_catalogue_command(as_json: bool, markdown: bool, folder: Path | None) -> None:
+    """List the catalogue's courses from its files: modules, lessons (words), quizzes (kind,
+    draw, pool), tasks (rubric criteria), questions by type and level, and the totals. Reads
+    the folder only, never the database; exits with 1, listing every problem, when the folder
+    does not read as `catalogue load` would read it."""
+    import json
+
+    from courses.authoring.services import catalogue_listing_report as report
+    from courses.authoring.services.catalogue_listing import CATALOGUE, read_catalogue
+
+    if as_json and markdown:
+        raise click.UsageError("Choose --json or --markdown, not both.")
+    try:
+        listing = read_catalogue(folder or CATALOGUE)
+    except CourseFileErrors as error:
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        message = f"{len(error.problems)} problem(s) in the catalogue's files."
+        raise click.ClickException(message) from None
+    if as_json:
+        click.echo(json.dumps(report.listing_json(listing), indent=2, ensure_ascii=False))
+    elif markdown:
+        click.echo(report.listing_markdown(listing))
+    else:
+        click.echo(report.listing_text(listing))

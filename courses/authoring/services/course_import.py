@@ -12,6 +12,7 @@ import json
 import re
 import tempfile
 import zipfile
+from collections.abc import Container
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -140,14 +141,16 @@ def _read_item(folder: Path, item: Any, where: str, plan: CoursePlan, problems: 
     check_item_title(item, where, problems)
 
 
-def plan_import(folder: Path) -> CoursePlan:
-    """Read and check a course folder; raises CourseFileErrors listing every problem."""
+def read_course_folder(
+    folder: Path, known_principles: Container[str], problems: list[str]
+) -> CoursePlan:
+    """Read and check a course folder's files, appending every problem found; no database
+    (`lms catalogue list` reads the catalogue with it). Raises CourseFileErrors only when
+    course.json cannot be read as a JSON object."""
     manifest = _read_manifest(folder)
     where = f"{folder.name}/{MANIFEST}"
-    problems: list[str] = []
     check_manifest(manifest, where, problems)
     plan = CoursePlan(manifest)
-    known_principles = principles_by_code()
     modules = manifest.get("modules") if isinstance(manifest.get("modules"), list) else []
     for m_index, module in enumerate(modules, start=1):
         m_where = f"{where}: module {m_index}"
@@ -155,7 +158,15 @@ def plan_import(folder: Path) -> CoursePlan:
             continue
         for i_index, item in enumerate(module.get("items") or [], start=1):
             _read_item(folder, item, f"{m_where}, item {i_index}", plan, problems)
-    _check_competencies_known(plan, where, problems)
+    return plan
+
+
+def plan_import(folder: Path) -> CoursePlan:
+    """Read and check a course folder against the database's principles and frameworks;
+    raises CourseFileErrors listing every problem."""
+    problems: list[str] = []
+    plan = read_course_folder(folder, principles_by_code(), problems)
+    _check_competencies_known(plan, f"{folder.name}/{MANIFEST}", problems)
     if problems:
         raise CourseFileErrors(problems)
     return plan
