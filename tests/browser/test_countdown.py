@@ -81,6 +81,11 @@ def test_a_timed_attempt_counts_down_and_sends_the_filled_answers_at_zero(
         question.get_by_label(plain_text(worst["html"]), exact=True).check()
     elif entry["qtype"] == "true_false":
         question.get_by_role("radio", name="False" if frozen["answer"] else "True").check()
+    elif entry["qtype"] == "matching":
+        prompt = frozen["prompts"][0]
+        wrong = next(o["id"] for o in frozen["options"] if o["id"] != prompt["answer"])
+        value = f"{prompt['id']}:{wrong}"
+        question.locator(f"select:has(option[value='{value}'])").select_option(value=value)
     else:
         question.get_by_role("textbox").fill("no idea")
 
