@@ -68,8 +68,16 @@ def test_write_then_parse_gives_the_same_framework():
         "Expert"), 2, "highest_valid", 24, "competency,skill", 5,
     )  # fmt: skip
     competencies = [
-        CompetencyRow(2, "B-1", "=Formula-like name", "@risk", "", ("P-FAC", "P-MIN"),
-                      "PICARD: Customs policy", {"1": "Explains, \"quoted\"", "3": "=Leads"}),
+        CompetencyRow(
+            2,
+            "B-1",
+            "=Formula-like name",
+            "@risk",
+            "",
+            ("P-FAC", "P-MIN"),
+            "PICARD: Customs policy",
+            {"1": 'Explains, "quoted"', "3": "=Leads"},
+        ),
         CompetencyRow(3, "B-1-1", "-Child", "+plus", "B-1", ()),
         CompetencyRow(4, "B-2", "Second", "", "", ("P-INT",)),
     ]
