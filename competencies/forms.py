@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -11,6 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from competencies.models import LevelPolicy
 from competencies.rules import DEFAULT_MIN_QUESTIONS
+from competencies.services.descriptors import DESCRIPTOR_MAX, EXTERNAL_ID_MAX
 from lms.accounts.forms import MultiCheckboxField, strip_whitespace
 
 LEVEL_POLICY_NAMES = {
@@ -87,6 +90,51 @@ class CompetencyForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Length(max=10_000)])
     parent_id = SelectField(_l("Part of"), coerce=int, validators=[Optional()])
     principles = MultiCheckboxField(_l("Reform principles it serves"))
+    external_id = StringField(
+        _l("External identifier"),
+        filters=[strip_whitespace],
+        validators=[
+            Length(
+                max=EXTERNAL_ID_MAX,
+                message=_l("An external identifier is at most %(max)d characters."),
+            )
+        ],
+        description=_l(
+            "Optional: the competency's reference in an outside framework, such as a PICARD "
+            "area or an EU competency framework code. Exported in the framework CSV."
+        ),
+    )
+
+    @classmethod
+    def for_scale(cls, scale: Sequence[str]) -> type[CompetencyForm]:
+        """The form with a descriptor field for each level of the framework's scale
+        (`descriptor_1`, …), read back in level order by `descriptors`."""
+
+        class ScaledCompetencyForm(cls):
+            levels = len(scale)
+
+        for level, name in enumerate(scale, start=1):
+            field = TextAreaField(
+                _l("Level %(n)d, %(name)s", n=level, name=name),
+                filters=[strip_whitespace],
+                validators=[
+                    Length(
+                        max=DESCRIPTOR_MAX,
+                        message=_l("A level descriptor is at most %(max)d characters."),
+                    )
+                ],
+                render_kw={"rows": 2},
+            )
+            setattr(ScaledCompetencyForm, f"descriptor_{level}", field)
+        return ScaledCompetencyForm
+
+    levels = 0
+
+    def descriptor_fields(self) -> list:
+        return [self[f"descriptor_{level}"] for level in range(1, self.levels + 1)]
+
+    def descriptors(self) -> tuple[str, ...]:
+        return tuple(field.data or "" for field in self.descriptor_fields())
 
 
 class FrameworkImportForm(FlaskForm):

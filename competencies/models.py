@@ -106,12 +106,24 @@ class Competency(db.Model):
     path: Mapped[str] = mapped_column(String(512), default="/", index=True)
     depth: Mapped[int] = mapped_column(default=0)
     position: Mapped[int] = mapped_column(default=0)
+    # What an officer at each level can do, keyed by the level as text ("1" … "4"); a level
+    # not written is absent (competencies/descriptors.py holds the defaults' texts).
+    level_descriptors: Mapped[dict[str, str]] = mapped_column(
+        JSON, default=dict, server_default="{}"
+    )
+    # The competency's reference in an outside framework (a PICARD area, an EU framework
+    # code); "" when it has none.
+    external_id: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     framework: Mapped[Framework] = relationship(back_populates="competencies")
     parent: Mapped[Competency | None] = relationship(remote_side=[id])
     principles: Mapped[list[Principle]] = relationship(
         secondary=competency_principles, order_by="Principle.position"
     )
+
+    def descriptor(self, level: int) -> str:
+        """What an officer at `level` can do, in this competency ("" when not written)."""
+        return (self.level_descriptors or {}).get(str(level), "")
 
 
 class Evidence(db.Model):

@@ -80,3 +80,33 @@ class TaskMarked(Event):
     assessor_ids: tuple[int, ...]  # the first marker, then the second
     comment: str  # the markers' comments, as the officer reads them
     judgements: tuple[CriterionJudgement, ...]
+
+
+@dataclass(frozen=True)
+class CompetencyGuide:
+    """A competency as a rubric shows it beside a criterion: its name, its framework's level
+    names and what an officer at each level can do, level 1 first ("" where none is written)."""
+
+    code: str
+    name: str
+    level_names: tuple[str, ...]
+    descriptors: tuple[str, ...]
+
+    def levels(self) -> list[tuple[int, str, str]]:
+        """(level, level name, descriptor) for each level with a descriptor."""
+        return [
+            (level, name, text)
+            for level, (name, text) in enumerate(
+                zip(self.level_names, self.descriptors, strict=False), start=1
+            )
+            if text
+        ]
+
+
+@dataclass(frozen=True)
+class CompetencyGuides(Lookup):
+    """Name these competency codes and give their generic level descriptors, for the rubric
+    pages: the answer is a dict code -> CompetencyGuide (a code no framework holds is left
+    out)."""
+
+    codes: frozenset[str]

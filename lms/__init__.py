@@ -154,6 +154,7 @@ def register_events(app: Flask) -> None:
     answers which lookup. Handlers
     run in the publisher's transaction, in this order, and flush, never commit (lms/events.py).
     Each app gets a registry of its own, so building many apps subscribes nothing twice."""
+    from competencies.services.descriptors import answer_competency_guides
     from competencies.services.evidence import record_attempt_evidence
     from competencies.services.frameworks import (
         answer_competency_alignments,
@@ -165,6 +166,7 @@ def register_events(app: Flask) -> None:
     from courses.events import (
         AttemptGraded,
         CompetencyAlignments,
+        CompetencyGuides,
         CourseCompleted,
         TaskMarked,
         UnknownCompetencies,
@@ -186,6 +188,8 @@ def register_events(app: Flask) -> None:
     events.answer(CompetencyAlignments, answer_competency_alignments)
     # Course imports refuse a course naming competency codes no framework holds.
     events.answer(UnknownCompetencies, answer_unknown_competencies)
+    # Rubric pages name each criterion's competency and show its generic level descriptors.
+    events.answer(CompetencyGuides, answer_competency_guides)
     app.extensions[EXTENSION] = events
 
 

@@ -191,3 +191,37 @@ def test_existing_quizzes_keep_their_draw_and_the_new_mode_downgrades_to_every_q
     with db.engine.connect() as connection:
         modes = connection.execute(text("SELECT item_id, draw_mode FROM quizzes ORDER BY item_id"))
         assert [tuple(r) for r in modes] == [(1, "all"), (2, "per_level")]
+
+
+def test_existing_competencies_get_empty_descriptors_and_external_ids(migrated_app):
+    """a7b8c9d0e1f2 adds level descriptors and an external identifier to every competency there
+    was, empty (load-defaults fills the defaults' later); going back drops both."""
+    flask_migrate.downgrade(revision="f2a3b4c5d6e7")
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO frameworks (id, code, name, description, scale, proficient_level, "
+                "level_policy, taxonomy, position, min_questions_per_level) VALUES (1, 'F', 'F', "
+                "'', '[\"Aware\", \"Trained\"]', 2, 'highest', '', 1, 3)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO competencies (id, framework_id, code, name, description, path, "
+                "depth, position) VALUES (1, 1, 'C-1', 'C', '', '/1/', 0, 1)"
+            )
+        )
+    flask_migrate.upgrade()
+    read = "SELECT code, level_descriptors, external_id FROM competencies"
+    with db.engine.begin() as connection:
+        code, descriptors, external_id = connection.execute(text(read)).one()
+        assert (code, external_id) == ("C-1", "")
+        assert descriptors in ("{}", {})  # JSON text on SQLite, decoded on PostgreSQL
+        connection.execute(
+            text("UPDATE competencies SET level_descriptors = '{\"1\": \"x\"}', external_id = 'E'")
+        )
+    flask_migrate.downgrade(revision="f2a3b4c5d6e7")
+    columns = {c["name"] for c in inspect(db.engine).get_columns("competencies")}
+    assert "level_descriptors" not in columns and "external_id" not in columns
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT code FROM competencies")).scalar_one() == "C-1"

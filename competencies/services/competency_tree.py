@@ -12,6 +12,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from competencies.models import Competency, Framework
+from competencies.services.descriptors import (
+    clean_descriptors,
+    descriptor_problems,
+    external_id_problems,
+)
 from competencies.services.frameworks import DESCRIPTION_MAX, NAME_MAX, place_competency
 from courses.authoring.services.structure import COMPETENCY_CODE
 from courses.learning.models import ModuleCompetency, Question
@@ -28,6 +33,9 @@ class CompetencyDetails:
     description: str
     parent_id: int | None
     principle_codes: tuple[str, ...]
+    # What an officer at level 1, 2, … can do ("" for a level left blank); None keeps them.
+    level_descriptors: tuple[str, ...] | None = None
+    external_id: str | None = None  # None keeps it
 
 
 def tree_order(competencies: Iterable[Competency]) -> list[Competency]:
@@ -71,10 +79,12 @@ def _competency_record(competency: Competency) -> dict[str, Any]:
         "description": competency.description,
         "parent": competency.parent.code if competency.parent else None,
         "principles": [p.code for p in competency.principles],
+        "level_descriptors": dict(competency.level_descriptors or {}),
+        "external_id": competency.external_id,
     }
 
 
-def _check_details(details: CompetencyDetails) -> CompetencyDetails:
+def _check_details(details: CompetencyDetails, levels: int) -> CompetencyDetails:
     code = details.code.strip().upper()
     if not COMPETENCY_CODE.match(code):
         raise ValidationError(
@@ -88,8 +98,26 @@ def _check_details(details: CompetencyDetails) -> CompetencyDetails:
         raise ValidationError(f"A competency name is at most {NAME_MAX} characters.")
     if len(description) > DESCRIPTION_MAX:
         raise ValidationError(f"A description is at most {DESCRIPTION_MAX} characters.")
+    descriptors = details.level_descriptors
+    if descriptors is not None:
+        descriptors = tuple(text.strip() for text in descriptors)
+        problems = descriptor_problems(clean_descriptors(descriptors), levels)
+        if problems:
+            raise ValidationError(" ".join(problems))
+    external_id = details.external_id
+    if external_id is not None:
+        external_id = external_id.strip()
+        problems = external_id_problems(external_id)
+        if problems:
+            raise ValidationError(" ".join(problems))
     return CompetencyDetails(
-        code, name, description, details.parent_id, tuple(dict.fromkeys(details.principle_codes))
+        code,
+        name,
+        description,
+        details.parent_id,
+        tuple(dict.fromkeys(details.principle_codes)),
+        descriptors,
+        external_id,
     )
 
 
@@ -119,7 +147,7 @@ def save_competency(
     name the old one. A new parent moves the competency with its subtree; it goes last among
     its new siblings.
     """
-    details = _check_details(details)
+    details = _check_details(details, len(framework.scale))
     clash = db.session.scalar(
         select(Competency).where(
             Competency.code == details.code, Competency.id != (competency.id if competency else 0)
@@ -158,6 +186,10 @@ def save_competency(
     competency.code, competency.name = details.code, details.name
     competency.description = details.description
     competency.principles = [known[code] for code in details.principle_codes]
+    if details.level_descriptors is not None:
+        competency.level_descriptors = clean_descriptors(details.level_descriptors)
+    if details.external_id is not None:
+        competency.external_id = details.external_id
     new_parent_id = parent.id if parent else None
     if creating or competency.parent_id != new_parent_id:
         _move(framework, competency, parent)

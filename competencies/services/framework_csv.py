@@ -86,6 +86,8 @@ def import_framework(text: str, *, actor_id: int | None) -> Framework:
                 [principles[code] for code in row.principle_codes],
                 parent,
             )
+            competency.external_id = row.external_id
+            competency.level_descriptors = dict(row.level_descriptors)
             create(row.code, competency)
 
     create("", None)
@@ -132,6 +134,8 @@ def framework_rows(framework: Framework) -> tuple[FrameworkRow, list[CompetencyR
                 competency.description,
                 codes.get(competency.parent_id, "") if competency.parent_id else "",
                 tuple(p.code for p in competency.principles),
+                competency.external_id,
+                dict(competency.level_descriptors or {}),
             )
             for line, competency in enumerate(tree, start=3)
         ],

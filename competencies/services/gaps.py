@@ -45,6 +45,13 @@ class CompetencyInfo:
     proficient_level: int
     principles: tuple[PrincipleRef, ...] = ()
     min_questions_per_level: int = DEFAULT_MIN_QUESTIONS  # the framework's evidence rule
+    descriptors: tuple[str, ...] = ()  # what an officer at level 1, 2, … can do ("": none)
+
+    def descriptor(self, level: int | None) -> str:
+        """What an officer at `level` can do in this competency ("" when not written)."""
+        if not level or not 1 <= level <= len(self.descriptors):
+            return ""
+        return self.descriptors[level - 1]
 
     def level_name(self, level: int | None) -> str:
         """The scale's name for a level ("—" for 0: nothing demonstrated yet)."""
@@ -159,6 +166,9 @@ def load_competency_infos(condition: ColumnElement[bool]) -> list[CompetencyInfo
             proficient_level=framework.proficient_level,
             principles=tuple(principles.get(competency.id, ())),
             min_questions_per_level=framework.min_questions_per_level,
+            descriptors=tuple(
+                competency.descriptor(level) for level in range(1, len(framework.scale or ()) + 1)
+            ),
         )
         for competency, framework in rows
     ]

@@ -20,6 +20,14 @@ row per competency. How our model maps onto Moodle's columns:
   competency serves (P-INT,P-TRA…), not other competencies.
 - Moodle's completion rules of a competency ("Rule type/outcome/config" on competency rows) and
   "Exported ID" are not part of our model: they are ignored on import and left empty on export.
+- Two columns of our own follow Moodle's 14 (`OUR_COLUMNS`): "External ID", the competency's
+  reference in an outside framework (a PICARD area, an EU framework code; Moodle's "ID number"
+  is already our code, and its "Exported ID" is Moodle's internal id, used to remap completion
+  rules), and "Level descriptors", what an officer at each level can do, as one JSON object
+  ``{"1": "…", "2": "…"}`` (levels without a text left out; empty when there are none). Both
+  are empty on the framework row. Moodle's importer reads its 14 columns by position and
+  ignores the rest, so our files still import into Moodle; a Moodle file without them imports
+  here with empty values.
 
 Every cell is written through `spreadsheet_safe` and read through `undo_spreadsheet_safe`.
 This module holds the columns, the plain rows and the writing (pure); reading and checking a
@@ -32,10 +40,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from competencies.rules import DEFAULT_MIN_QUESTIONS
+from competencies.services.descriptors import descriptors_json
 from lms.exports import spreadsheet_safe
 
 COLUMNS = (
@@ -54,6 +63,8 @@ COLUMNS = (
     "Is framework",
     "Taxonomy",
 )
+OUR_COLUMNS = ("External ID", "Level descriptors")
+WRITTEN_COLUMNS = COLUMNS + OUR_COLUMNS  # what an export writes
 (
     PARENT,
     ID_NUMBER,
@@ -69,7 +80,9 @@ COLUMNS = (
     EXPORTED_ID,
     IS_FRAMEWORK,
     TAXONOMY,
-) = range(len(COLUMNS))
+    EXTERNAL_ID,
+    LEVEL_DESCRIPTORS,
+) = range(len(WRITTEN_COLUMNS))
 
 # Moodle's description formats: 0 Moodle auto-format, 1 HTML, 2 plain text, 4 Markdown.
 FORMAT_HTML, FORMAT_PLAIN = "1", "2"
@@ -101,6 +114,8 @@ class CompetencyRow:
     description: str
     parent_code: str  # "" at the top level
     principle_codes: tuple[str, ...]
+    external_id: str = ""
+    level_descriptors: Mapping[str, str] = field(default_factory=dict)  # {"1": text, …}
 
 
 def scale_configuration(scaleid: str, levels: int, proficient_level: int) -> str:
@@ -127,7 +142,7 @@ def write_framework_csv(framework: FrameworkRow, competencies: Sequence[Competen
     """The file for a framework and its competencies (given parents first)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    writer.writerow(WRITTEN_COLUMNS)
     rows = [
         [
             "",
@@ -148,6 +163,8 @@ def write_framework_csv(framework: FrameworkRow, competencies: Sequence[Competen
             "",
             "1",
             framework.taxonomy,
+            "",
+            "",
         ]
     ]
     rows += [
@@ -166,6 +183,8 @@ def write_framework_csv(framework: FrameworkRow, competencies: Sequence[Competen
             "",
             "0",
             "",
+            row.external_id,
+            descriptors_json(row.level_descriptors),
         ]
         for row in competencies
     ]

@@ -18,9 +18,11 @@ import nh3
 
 from competencies.models import LevelPolicy
 from competencies.rules import DEFAULT_MIN_QUESTIONS
+from competencies.services.descriptors import external_id_problems, read_descriptors_json
 from competencies.services.frameworks import (
     DESCRIPTION_MAX,
     FRAMEWORK_CODE_MAX,
+    MAX_LEVELS,
     NAME_MAX,
     TAXONOMY_MAX,
     min_questions_problems,
@@ -33,11 +35,14 @@ from competencies.services.moodle_csv import (
     CROSS_REFERENCES,
     DESCRIPTION,
     DESCRIPTION_FORMAT,
+    EXTERNAL_ID,
     FORMAT_HTML,
     FRAMEWORK_FLAGS,
     ID_NUMBER,
     IS_FRAMEWORK,
+    LEVEL_DESCRIPTORS,
     MAX_ROWS,
+    OUR_COLUMNS,
     PARENT,
     RULE_CONFIG,
     SCALE_CONFIGURATION,
@@ -45,6 +50,7 @@ from competencies.services.moodle_csv import (
     SHORT_NAME,
     TAXONOMY,
     TEXT_FORMATS,
+    WRITTEN_COLUMNS,
     CompetencyRow,
     FrameworkRow,
 )
@@ -87,24 +93,26 @@ def parse_framework_csv(text: str) -> FrameworkFile:
     except csv.Error as error:
         parsed.errors.append(RowError(1, f"The header cannot be read as CSV: {error}."))
         return parsed
-    if [name.strip().casefold() for name in header] != [name.casefold() for name in COLUMNS]:
+    folded = [name.strip().casefold() for name in header]
+    if folded not in ([n.casefold() for n in COLUMNS], [n.casefold() for n in WRITTEN_COLUMNS]):
         parsed.errors.append(
             RowError(
                 1,
                 f"The header has {len(header)} column(s) that are not Moodle's competency "
                 f"framework columns. Expected these {len(COLUMNS)}, in this order: "
                 + ", ".join(f'"{name}"' for name in COLUMNS)
+                + ", optionally followed by "
+                + " and ".join(f'"{name}"' for name in OUR_COLUMNS)
                 + ".",
             )
         )
         return parsed
     framework_rows: list[tuple[int, list[str]]] = []
     competency_rows: list[tuple[int, list[str]]] = []
-    width_rule = f"every row needs {len(COLUMNS)}"
-    for start, values in data_rows(
-        reader, parsed.errors, width=len(COLUMNS), width_rule=width_rule
-    ):
+    width_rule = f"every row needs {len(header)}"
+    for start, values in data_rows(reader, parsed.errors, width=len(header), width_rule=width_rule):
         values = [undo_spreadsheet_safe(value).strip() for value in values]
+        values += [""] * (len(WRITTEN_COLUMNS) - len(values))  # a Moodle file: ours are empty
         flag = values[IS_FRAMEWORK].casefold()
         if flag in FRAMEWORK_FLAGS:
             framework_rows.append((start, values))
@@ -299,10 +307,23 @@ def _read_competency_rows(rows: list[tuple[int, list[str]]], parsed: FrameworkFi
             )
         references = values[CROSS_REFERENCES].split(",")
         principles = tuple(dict.fromkeys(part.strip() for part in references if part.strip()))
+        problems += [_lower_first(p) for p in external_id_problems(values[EXTERNAL_ID])]
+        levels = len(parsed.framework.scale) if parsed.framework else MAX_LEVELS
+        descriptors, found = read_descriptors_json(values[LEVEL_DESCRIPTORS], levels)
+        problems += [_lower_first(problem) for problem in found]
         if problems:
             parsed.errors.append(RowError(line, _sentence(problems)))
         parsed.competencies.append(
-            CompetencyRow(line, code, values[SHORT_NAME], description, values[PARENT], principles)
+            CompetencyRow(
+                line,
+                code,
+                values[SHORT_NAME],
+                description,
+                values[PARENT],
+                principles,
+                values[EXTERNAL_ID],
+                descriptors,
+            )
         )
     _check_tree(parsed)
 

@@ -14,6 +14,7 @@ from competencies.defaults import (
     POSITION_REQUIREMENTS,
 )
 from competencies.models import Competency, Framework, PositionRequirement
+from competencies.services.descriptors import fill_default_descriptors
 from competencies.services.frameworks import competencies_by_code, ensure_default_frameworks
 from lms.extensions import db
 from lms.organisation.models import JobPosition
@@ -27,10 +28,17 @@ class ReferenceDataLoad:
     requirements_added: dict[str, int]  # position code -> requirements given
     positions_kept: tuple[str, ...]  # already had requirements: HR's, left as they are
     positions_missing: tuple[str, ...]  # a default profile, but no position by that code
+    # competencies given the default level descriptors or external identifier they lacked
+    descriptors_filled: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.frameworks_added or self.competencies_added or self.requirements_added)
+        return bool(
+            self.frameworks_added
+            or self.competencies_added
+            or self.requirements_added
+            or self.descriptors_filled
+        )
 
     def report(self) -> str:
         lines = []
@@ -39,6 +47,11 @@ class ReferenceDataLoad:
                 f"Frameworks: {len(self.frameworks_added)} added "
                 f"({', '.join(self.frameworks_added) or 'none'}), "
                 f"{self.competencies_added} competencies added."
+            )
+        if self.descriptors_filled:
+            lines.append(
+                f"Level descriptors or external identifiers written into "
+                f"{self.descriptors_filled} competencies that had none."
             )
         for code, count in self.requirements_added.items():
             lines.append(f"Position {code}: {count} default requirements added.")
@@ -72,8 +85,9 @@ def default_requirements(position_code: str) -> dict[str, int]:
 
 
 def load_reference_data() -> ReferenceDataLoad:
-    """Create the default frameworks and competencies that are missing, and give each standard
-    position that exists and has no requirements yet its default requirements.
+    """Create the default frameworks and competencies that are missing, write the default
+    level descriptors and external identifiers into competencies that have none, and give each
+    standard position that exists and has no requirements yet its default requirements.
 
     A position that has any requirement is left alone (HR has set it, or removed some on
     purpose); a standard position code with no position is reported, not created."""
@@ -83,6 +97,7 @@ def load_reference_data() -> ReferenceDataLoad:
     competencies_added = (
         db.session.scalar(select(func.count(Competency.id))) or 0
     ) - competencies_before
+    descriptors_filled = fill_default_descriptors()
     competencies = competencies_by_code()
     positions = {p.code: p for p in db.session.scalars(select(JobPosition))}
     with_requirements = set(db.session.scalars(select(PositionRequirement.position_id).distinct()))
@@ -115,4 +130,5 @@ def load_reference_data() -> ReferenceDataLoad:
         requirements_added=added,
         positions_kept=tuple(kept),
         positions_missing=tuple(missing),
+        descriptors_filled=descriptors_filled,
     )

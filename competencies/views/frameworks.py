@@ -28,13 +28,14 @@ from competencies.services.competency_tree import (
     get_competency,
     save_competency,
 )
+from competencies.services.descriptors import DESCRIPTOR_MAX
 from competencies.services.frameworks import (
     FrameworkSettings,
     get_framework,
     list_frameworks,
     update_framework,
 )
-from competencies.services.moodle_csv import COLUMNS
+from competencies.services.moodle_csv import COLUMNS, OUR_COLUMNS
 from courses.learning.services.principles import principles_by_code
 from lms.access import allow
 from lms.csvfiles import decode_upload
@@ -127,7 +128,9 @@ def edit_framework(framework_id: int):
 def edit_competency(framework_id: int, competency_id: int | None = None):
     framework = get_framework(framework_id)
     competency = get_competency(framework, competency_id) if competency_id else None
-    form = CompetencyForm(obj=competency if request.method == "GET" else None)
+    form = CompetencyForm.for_scale(framework.scale)(
+        obj=competency if request.method == "GET" else None
+    )
     tree = competency_tree(framework)
     form.parent_id.choices = [SelectChoice(0, _("(none: top level)"))] + [
         SelectChoice(c.id, "\u2003" * c.depth + f"{c.name} ({c.code})")
@@ -142,6 +145,8 @@ def edit_competency(framework_id: int, competency_id: int | None = None):
         if competency is not None:
             form.parent_id.data = competency.parent_id or 0
             form.principles.data = [p.code for p in competency.principles]
+            for level, field in enumerate(form.descriptor_fields(), start=1):
+                field.data = competency.descriptor(level)
         else:
             form.parent_id.data = request.args.get("parent", 0, type=int)
     if form.validate_on_submit():
@@ -151,6 +156,8 @@ def edit_competency(framework_id: int, competency_id: int | None = None):
             form.description.data or "",
             form.parent_id.data or None,
             tuple(form.principles.data or ()),
+            form.descriptors(),
+            form.external_id.data or "",
         )
         with saving(form) as saved:
             competency = save_competency(framework, competency, details, actor_id=current_user.id)
@@ -162,6 +169,7 @@ def edit_competency(framework_id: int, competency_id: int | None = None):
         form=form,
         framework=framework,
         competency=competency,
+        descriptor_max=DESCRIPTOR_MAX,
     )
 
 
@@ -196,7 +204,9 @@ def import_upload():
                 form=confirm,
                 policy_names=LEVEL_POLICY_NAMES,
             )
-    return render_template("frameworks/import_upload.html", form=form, columns=COLUMNS)
+    return render_template(
+        "frameworks/import_upload.html", form=form, columns=COLUMNS, our_columns=OUR_COLUMNS
+    )
 
 
 @blueprint.route("/import/confirm", methods=["POST"])

@@ -230,7 +230,24 @@ def drilldown_view(context: MatrixContext, status: PostStatus, *, paged: bool = 
         info.id: info
         for info in (load_competency_infos(Competency.id.in_(wanted)) if wanted else [])
     }
-    return {"page": page, "officers": officers, "posts": posts, "infos": infos}
+    # What each required level on the page means: (competency, level), in matrix order.
+    order = {competency_id: index for index, competency_id in enumerate(infos)}
+    required = sorted(
+        {(post.competency_id, post.required) for found in posts.values() for post in found},
+        key=lambda pair: (order[pair[0]], pair[1]),
+    )
+    meanings = [
+        (infos[competency_id], level)
+        for competency_id, level in required
+        if infos[competency_id].descriptor(level)
+    ]
+    return {
+        "page": page,
+        "officers": officers,
+        "posts": posts,
+        "infos": infos,
+        "meanings": meanings,
+    }
 
 
 def drilldown_request() -> tuple[MatrixContext, PostStatus, CompetencyInfo | None]:

@@ -11,6 +11,8 @@ Who sees whose profile:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -98,23 +100,53 @@ def can_rate(owner: User) -> bool:
     )
 
 
-def rating_form_for(form: RatingForm | None = None) -> RatingForm:
+@dataclass(frozen=True)
+class RatingGuide:
+    """What each level of a competency means, shown beside the rating form's level choice."""
+
+    competency_id: int
+    name: str
+    levels: tuple[tuple[int, str, str], ...]  # (level, level name, descriptor)
+
+
+def rating_form_for(form: RatingForm | None = None) -> tuple[RatingForm, list[RatingGuide]]:
+    """The rating form with every competency to choose from, and the level descriptors of
+    those that have them."""
     form = form or RatingForm()
+    catalogue = requirement_catalogue()
     form.competency.choices = {
         framework.name: [SelectChoice(c.id, f"{c.code} {c.name}") for c in competencies]
-        for framework, competencies in requirement_catalogue()
+        for framework, competencies in catalogue
     }
-    return form
+    guides = [
+        RatingGuide(
+            competency.id,
+            competency.name,
+            tuple(
+                (level, name, competency.descriptor(level))
+                for level, name in enumerate(framework.scale, start=1)
+                if competency.descriptor(level)
+            ),
+        )
+        for framework, competencies in catalogue
+        for competency in competencies
+        if competency.level_descriptors
+    ]
+    if not form.is_submitted():  # the competency asked for (?rate=), else the first
+        first = next((c.id for _, competencies in catalogue for c in competencies), None)
+        form.competency.data = request.args.get("rate", first, type=int)
+    return form, guides
 
 
 def render_profile(owner: User, form: RatingForm | None = None, status: int = 200):
-    rating_form = rating_form_for(form) if can_rate(owner) else None
+    rating_form, guides = rating_form_for(form) if can_rate(owner) else (None, [])
     return render_template(
         "competencies/profile.html",
         owner=owner,
         own=owner.id == current_user.id,
         profile=competency_profile(owner),
         rating_form=rating_form,
+        rating_guides=guides,
     ), status
 
 
@@ -138,7 +170,7 @@ def add_rating(user_id: int):
         raise PermissionDenied(_("You cannot rate your own competencies."))
     if not can_rate(owner):
         raise NotFound(_("There is no active officer %(id)d to rate.", id=user_id))
-    form = rating_form_for(RatingForm())
+    form, _guides = rating_form_for(RatingForm())
     if form.validate_on_submit():
         with saving(form) as saved:
             add_manual_rating(

@@ -10,6 +10,7 @@ import pytest
 
 from competencies.services.moodle_csv import (
     COLUMNS,
+    WRITTEN_COLUMNS,
     CompetencyRow,
     FrameworkRow,
     write_framework_csv,
@@ -67,7 +68,16 @@ def test_write_then_parse_gives_the_same_framework():
         "Expert"), 2, "highest_valid", 24, "competency,skill", 5,
     )  # fmt: skip
     competencies = [
-        CompetencyRow(2, "B-1", "=Formula-like name", "@risk", "", ("P-FAC", "P-MIN")),
+        CompetencyRow(
+            2,
+            "B-1",
+            "=Formula-like name",
+            "@risk",
+            "",
+            ("P-FAC", "P-MIN"),
+            "PICARD: Customs policy",
+            {"1": 'Explains, "quoted"', "3": "=Leads"},
+        ),
         CompetencyRow(3, "B-1-1", "-Child", "+plus", "B-1", ()),
         CompetencyRow(4, "B-2", "Second", "", "", ("P-INT",)),
     ]
@@ -75,7 +85,14 @@ def test_write_then_parse_gives_the_same_framework():
     assert text.startswith("Parent ID number,ID number,Short name,Description,Description format")
     assert text.endswith("\r\n")
     rows = list(csv.reader(io.StringIO(text, newline="")))
-    assert rows[0] == list(COLUMNS) and len(rows) == 5
+    assert rows[0] == list(WRITTEN_COLUMNS) and len(rows) == 5
+    assert rows[0][14:] == ["External ID", "Level descriptors"]  # ours, after Moodle's 14
+    assert rows[1][14:] == ["", ""]  # the framework row
+    assert rows[2][14:] == [
+        "PICARD: Customs policy",
+        '{"1":"Explains, \\"quoted\\"","3":"=Leads"}',
+    ]
+    assert rows[3][14:] == ["", ""]
     assert rows[1][6] == (
         '[{"scaleid":"BORDER"},{"id":1,"scaledefault":1,"proficient":0},'
         '{"id":2,"scaledefault":0,"proficient":1},{"id":3,"scaledefault":0,"proficient":1}]'
@@ -90,9 +107,10 @@ def test_write_then_parse_gives_the_same_framework():
     parsed = parse_framework_csv(text)
     assert parsed.errors == [] and parsed.ok
     assert parsed.framework == framework
-    assert [(c.code, c.name, c.description, c.parent_code, c.principle_codes)
-            for c in parsed.competencies] == [
-        (c.code, c.name, c.description, c.parent_code, c.principle_codes) for c in competencies
+    assert [(c.code, c.name, c.description, c.parent_code, c.principle_codes, c.external_id,
+             c.level_descriptors) for c in parsed.competencies] == [
+        (c.code, c.name, c.description, c.parent_code, c.principle_codes, c.external_id,
+         c.level_descriptors) for c in competencies
     ]  # fmt: skip
 
 

@@ -145,3 +145,39 @@ def test_nobody_outside_the_scope_reaches_a_submission_or_its_file(
     colleague = login_as(other_officer, on=app.test_client())
     own_file = f"{_task_url(world)}/submissions/{submission.id}/file"
     assert colleague.get(own_file).status_code == 404
+
+
+def test_every_rubric_page_names_each_criterions_competency_with_its_level_descriptors(
+    app, db, client, login_as, officer, task_world
+):
+    """The officer's task page, the marking page and both previews show, for each criterion,
+    the competency's name and what each of its levels means in general (from the framework,
+    through the CompetencyGuides lookup), beside the criterion's own descriptors."""
+    from competencies.descriptors import DESCRIPTORS
+    from competencies.services.descriptors import fill_default_descriptors
+
+    world = task_world()
+    fill_default_descriptors()
+    db.session.commit()
+    login_as(officer)
+    assert _hand_in(client, world).status_code == 302
+    submission = db.session.scalars(select(Submission)).one()
+    trainer = login_as(world.trainer, on=app.test_client())
+    course_id = world.item.course_id
+    pages = {
+        "task page": client.get(_task_url(world)),
+        "marking page": trainer.get(f"/marking/submissions/{submission.id}"),
+        "task preview": trainer.get(f"/author/courses/{course_id}/tasks/{world.item.id}/preview"),
+        "course preview": trainer.get(f"/author/courses/{course_id}/preview"),
+    }
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        rubric = response.get_data(as_text=True)
+        end = "</fieldset>" if name == "marking page" else "</th>"  # the marking form's choice
+        row = rubric.split("Applies the transaction value method", 1)[1].split(end, 1)[0]
+        assert '<span class="criterion-competency">Valuation</span>' in row, name
+        assert "What the levels of Valuation mean in general" in row, name
+        assert DESCRIPTORS["OPS-VAL"][3] in row, name  # level 4, though the criterion has its own
+        assert "Adds the royalty as a condition of sale" in rubric, name  # the criterion's text
+        accountability = rubric.split("Writes a decision the trader can appeal", 1)[1]
+        assert "What the levels of Accountability mean in general" in accountability, name

@@ -21,6 +21,7 @@ from courses.authoring.views.blueprint import (
 )
 from courses.learning.models import ItemKind
 from courses.learning.services import attempts
+from courses.marking.services.guides import competency_guides
 from lms.access import allow
 from lms.edge import saving
 
@@ -38,7 +39,8 @@ def preview(course_id: int):
     draws = {
         item.id: attempts.sample_draw(item, rng) for item in items if item.kind == ItemKind.QUIZ
     }
-    return render_template("authoring/preview.html", course=course, draws=draws)
+    guides = competency_guides(item.task for item in items if item.kind == ItemKind.TASK)
+    return render_template("authoring/preview.html", course=course, draws=draws, guides=guides)
 
 
 @blueprint.route("/courses/<int:course_id>/export")

@@ -18,6 +18,7 @@ from courses.authoring.views.blueprint import (
 )
 from courses.events import CompetencyAlignments
 from courses.learning.models import Course, CourseItem, ItemKind
+from courses.marking.services.guides import competency_guides
 from lms.access import allow
 from lms.edge import form_status, saving
 from lms.events import ask
@@ -147,4 +148,9 @@ def task_preview(course_id: int, item_id: int):
     """The task as officers will see it: instructions, what to hand in, the rubric."""
     course = editable_course(course_id)
     item = item_of_kind(course, item_id, ItemKind.TASK)
-    return render_template("authoring/task_preview.html", course=course, item=item)
+    return render_template(
+        "authoring/task_preview.html",
+        course=course,
+        item=item,
+        guides=competency_guides([item.task]),
+    )

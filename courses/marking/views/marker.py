@@ -10,6 +10,7 @@ from flask_login import current_user
 from courses.marking.forms import LEVEL_NAMES, MarkingForm
 from courses.marking.models import MarkingOutcome, SubmissionStatus
 from courses.marking.services import marking
+from courses.marking.services.guides import competency_guides
 from courses.marking.services.submissions import download_name, files_of
 from courses.marking.views.blueprint import blueprint, file_response
 from lms.access import allow
@@ -46,6 +47,7 @@ def mark(submission_id: int):
         task=submission.task,
         form=form,
         level_names=LEVEL_NAMES,
+        guides=competency_guides([submission.task]),
         view=marking.marking_view(current_user, submission),
         has_file=bool(files_of([submission.id])),
     ), form_status(form)

@@ -10,6 +10,7 @@ from flask_login import current_user
 from courses.learning.services import catalogue, progress
 from courses.marking.forms import LEVEL_NAMES, SubmissionForm
 from courses.marking.services import submissions
+from courses.marking.services.guides import competency_guides
 from courses.marking.views.blueprint import blueprint, file_response
 from lms.access import allow
 from lms.edge import form_status, saving
@@ -37,6 +38,7 @@ def task_page(course_id: int, item_id: int):
         state=submissions.task_state(current_user.id, task),
         form=form,
         level_names=LEVEL_NAMES,
+        guides=competency_guides([task]),
         course=item.module.course,
         item=item,
         position=position + 1,
