@@ -22,7 +22,7 @@ from competencies.rules import (
     level_from_evidence,
     next_level,
 )
-from competencies.services.frameworks import competencies_by_code
+from competencies.services.frameworks import competencies_in_force
 from courses.events import AttemptGraded
 from courses.learning.models import Attempt, Question
 from lms.errors import NotFound, ValidationError
@@ -54,7 +54,7 @@ def record_attempt_evidence(graded: AttemptGraded) -> list[Evidence]:
 def attempt_evidence(graded: AttemptGraded) -> list[NewEvidence]:
     """The evidence a graded attempt gives, by its competencies' frameworks' rule (each
     framework's N): one entry per known competency its questions carry."""
-    known = competencies_by_code({r.competency_code for r in graded.results if r.competency_code})
+    known = competencies_in_force({r.competency_code for r in graded.results if r.competency_code})
     if not known:
         return []
     shown = demonstrations(

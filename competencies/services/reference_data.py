@@ -8,13 +8,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from competencies.defaults import (
-    COMMON_REQUIREMENTS,
+from competencies.default_positions import (
     MANDATORY_COMPETENCIES,
     POSITION_REQUIREMENTS,
+    default_profile,
 )
 from competencies.models import Competency, Framework, PositionRequirement
 from competencies.services.frameworks import competencies_by_code, ensure_default_frameworks
+from competencies.services.model_upgrade import ModelUpgrade, upgrade_competency_model
 from lms.extensions import db
 from lms.organisation.models import JobPosition
 
@@ -27,10 +28,16 @@ class ReferenceDataLoad:
     requirements_added: dict[str, int]  # position code -> requirements given
     positions_kept: tuple[str, ...]  # already had requirements: HR's, left as they are
     positions_missing: tuple[str, ...]  # a default profile, but no position by that code
+    upgrade: ModelUpgrade  # from the first edition of the model, when its data was there
 
     @property
     def changed(self) -> bool:
-        return bool(self.frameworks_added or self.competencies_added or self.requirements_added)
+        return bool(
+            self.frameworks_added
+            or self.competencies_added
+            or self.requirements_added
+            or self.upgrade.changed
+        )
 
     def report(self) -> str:
         lines = []
@@ -40,6 +47,7 @@ class ReferenceDataLoad:
                 f"({', '.join(self.frameworks_added) or 'none'}), "
                 f"{self.competencies_added} competencies added."
             )
+        lines += self.upgrade.report()
         for code, count in self.requirements_added.items():
             lines.append(f"Position {code}: {count} default requirements added.")
         if self.positions_kept:
@@ -66,14 +74,13 @@ class ReferenceDataLoad:
 
 def default_requirements(position_code: str) -> dict[str, int]:
     """The required level per competency code of a standard position (empty: none known)."""
-    if position_code not in POSITION_REQUIREMENTS:
-        return {}
-    return {**COMMON_REQUIREMENTS, **POSITION_REQUIREMENTS[position_code]}
+    return default_profile(position_code)
 
 
 def load_reference_data() -> ReferenceDataLoad:
-    """Create the default frameworks and competencies that are missing, and give each standard
-    position that exists and has no requirements yet its default requirements.
+    """Create the default frameworks and competencies that are missing, upgrade a first
+    edition's data to the second edition of the model (services/model_upgrade.py), and give
+    each standard position that exists and has no requirements yet its default requirements.
 
     A position that has any requirement is left alone (HR has set it, or removed some on
     purpose); a standard position code with no position is reported, not created."""
@@ -83,6 +90,7 @@ def load_reference_data() -> ReferenceDataLoad:
     competencies_added = (
         db.session.scalar(select(func.count(Competency.id))) or 0
     ) - competencies_before
+    upgrade = upgrade_competency_model()
     competencies = competencies_by_code()
     positions = {p.code: p for p in db.session.scalars(select(JobPosition))}
     with_requirements = set(db.session.scalars(select(PositionRequirement.position_id).distinct()))
@@ -115,4 +123,5 @@ def load_reference_data() -> ReferenceDataLoad:
         requirements_added=added,
         positions_kept=tuple(kept),
         positions_missing=tuple(missing),
+        upgrade=upgrade,
     )

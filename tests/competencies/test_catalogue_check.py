@@ -8,7 +8,7 @@ import json
 import pytest
 from sqlalchemy import delete, func, select
 
-from competencies.defaults import POSITION_REQUIREMENTS
+from competencies.default_positions import POSITION_REQUIREMENTS
 from competencies.models import Competency, Framework, PositionRequirement
 from courses.authoring.services import authored_courses, quizzes, structure
 from courses.authoring.services.default_catalogue import CATALOGUE
