@@ -105,7 +105,7 @@ def test_export_then_import_into_a_fresh_database_changes_nothing(db, app, fresh
         target = _db.session.scalar(select(Competency).where(Competency.code == "OPS-TGT"))
         assert (target.name, target.parent.code) == ("=Targeting", "OPS-RSK")
         entry = _db.session.scalar(select(AuditEntry).order_by(AuditEntry.id).limit(1))
-        assert entry.action == "framework.imported" and "with 8 competencies" in entry.summary
+        assert entry.action == "framework.imported" and "with 15 competencies" in entry.summary
 
 
 def test_an_import_with_errors_writes_nothing(db):
