@@ -325,3 +325,37 @@ def test_a_fresh_install_loads_no_retired_competency(db, runner):
     assert not RETIRED & codes and {"OPS-EXA", "PRO-DAT", "MGT-PPL"} <= codes
     assert _db.session.scalar(select(func.count()).select_from(CompetencySuccession)) == 0
     assert _db.session.scalar(select(func.count()).select_from(CourseItem)) == 0
+
+
+def test_pages_and_exports_show_the_second_edition_only(upgraded, client, login_as, create_user):
+    people = upgraded[0]
+    _db.session.commit()
+    hr = login_as(create_user("hr@customs.example", roles=("hr",)))
+    pages = {
+        url: hr.get(url).get_data(as_text=True)
+        for url in (
+            "/frameworks/",
+            "/matrix",
+            "/matrix/export.csv",
+            f"/profile/{people['alice'].id}",
+            "/positions",
+            f"/positions/{people['alice'].position_id}/requirements",
+        )
+    }
+    picard = _db.session.scalar(select(Framework).where(Framework.code == "PICARD-MGT"))
+    pages["csv"] = hr.get(f"/frameworks/{picard.id}/export.csv").get_data(as_text=True)
+    profile = pages.pop(f"/profile/{people['alice'].id}")
+    for url, text in pages.items():
+        assert "INT-COC" not in text and "MGT-BUS" not in text and "Arusha" not in text, url
+    assert "Professional" in pages["/frameworks/"]
+    # The profile has no line for a retired competency; its level says where it came from.
+    assert '<span class="code">P-INT</span>' in profile
+    assert '<span class="code">INT-COC</span>' not in profile
+    assert '<span class="code">MGT-BUS</span>' not in profile
+    assert "Carried from a retired competency: Level 2 in INT-COC (Code of conduct)" in profile
+    assert "carried from MGT-BUS, retired" in profile
+    assert "OPS-BUS" in pages["/matrix/export.csv"] and "MGT-PPL" in pages["csv"]
+    # A credential's link to a retired competency still answers, and says what became of it.
+    public = client.get("/competencies/INT-COC")
+    assert public.status_code == 200
+    assert "P-INT carries it on" in public.get_data(as_text=True)
