@@ -99,11 +99,16 @@ def evidence_basis(demonstration: Demonstration, names: Mapping[str, str]) -> di
 
 
 def question_names(snapshot: Iterable[Mapping[str, Any]]) -> dict[str, str]:
-    """The names of an attempt's questions (its snapshot) by their key in the attempt, as the
-    bank names them (a question without a name: the start of its text); one query."""
-    ids = {entry["key"]: entry.get("question_id") for entry in snapshot}
+    """The names of an attempt's questions (its snapshot) by their key in the attempt, as they
+    were when it was drawn (the snapshot keeps them); for older snapshots, and questions without
+    a name, as the bank names them (the start of its text); at most one query."""
+    snapshot = list(snapshot)
+    kept = {entry["key"]: entry["name"] for entry in snapshot if entry.get("name")}
+    ids = {
+        entry["key"]: entry.get("question_id") for entry in snapshot if entry["key"] not in kept
+    }
     if not ids:
-        return {}
+        return kept
     bank = {
         row.id: row.name or _shortened(row.text)
         for row in db.session.execute(
@@ -112,7 +117,7 @@ def question_names(snapshot: Iterable[Mapping[str, Any]]) -> dict[str, str]:
             )
         )
     }
-    return {key: bank.get(question_id, "") for key, question_id in ids.items()}
+    return kept | {key: bank.get(question_id, "") for key, question_id in ids.items()}
 
 
 def _shortened(text: str, limit: int = 80) -> str:
