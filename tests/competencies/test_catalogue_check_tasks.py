@@ -137,7 +137,7 @@ def test_the_report_lists_published_tasks_and_the_requirements_they_reach(task_c
     problems = [line[2:] for line in result.output.splitlines() if line.startswith("- ")]
     unreachable = [p for p in problems if " requires " in p]
     assert len(unreachable) == 2
-    assert unreachable[0].startswith("PICARD-MGT: CHK requires P-ACC")
+    assert unreachable[0].startswith("RKC-PRINCIPLES: CHK requires P-ACC")
     assert "no published course can evidence it at any level" in unreachable[0]
     assert unreachable[1].startswith(
         "PICARD-MGT: LEAD requires MGT-PPL (People management) at level 4"
