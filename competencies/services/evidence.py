@@ -104,9 +104,7 @@ def question_names(snapshot: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     a name, as the bank names them (the start of its text); at most one query."""
     snapshot = list(snapshot)
     kept = {entry["key"]: entry["name"] for entry in snapshot if entry.get("name")}
-    ids = {
-        entry["key"]: entry.get("question_id") for entry in snapshot if entry["key"] not in kept
-    }
+    ids = {entry["key"]: entry.get("question_id") for entry in snapshot if entry["key"] not in kept}
     if not ids:
         return kept
     bank = {
