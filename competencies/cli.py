@@ -1,6 +1,6 @@
-"""`flask competencies rebuild|backfill-evidence|import-framework|export-framework` and
-`flask frameworks load-defaults`, and `flask catalogue check` (the group is courses': the check
-reads both packages, and only competencies may import the other)."""
+"""`flask competencies rebuild|backfill-evidence|upgrade-model|import-framework|
+export-framework` and `flask frameworks load-defaults`, and `flask catalogue check` (the group
+is courses': the check reads both packages, and only competencies may import the other)."""
 
 from __future__ import annotations
 
@@ -41,6 +41,24 @@ def load_defaults_command() -> None:
     loaded = load_reference_data()
     db.session.commit()
     click.echo(loaded.report())
+
+
+@competencies_cli.command("upgrade-model")
+def upgrade_model_command() -> None:
+    """Upgrade a first edition's competency data to the second edition of the model: retire
+    the competencies it drops, carry officers' levels to their successors, move requirements
+    and course tags (safe to run again; `lms frameworks load-defaults` runs it too)."""
+    from competencies.services.frameworks import ensure_default_frameworks
+    from competencies.services.model_upgrade import upgrade_competency_model
+
+    ensure_default_frameworks()  # the successors must exist first
+    upgraded = upgrade_competency_model()
+    db.session.commit()
+    click.echo(
+        "\n".join(upgraded.report())
+        if upgraded.changed
+        else "Nothing to upgrade: the competency model is the second edition."
+    )
 
 
 @competencies_cli.command("backfill-evidence")

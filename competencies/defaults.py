@@ -1,4 +1,10 @@
-"""The default competency frameworks, from the facts in DOMAIN.md, in our own words."""
+"""The default competency frameworks (second edition of the model), from the facts in
+DOMAIN.md, in our own words: four groups as in the EU Customs Competency Framework (core values
+and principles, operational, professional, management).
+
+The first edition's integrity factors (Revised Arusha Declaration) are organisational levers, not
+an officer's competencies: they are kept in competencies/arusha.py for the organisational
+self-assessment, and their competencies' successors are in competencies/successions.py."""
 
 from __future__ import annotations
 
@@ -29,8 +35,9 @@ C = CompetencyFact
 
 PRINCIPLES = FrameworkFact(
     "RKC-PRINCIPLES",
-    "Reform principles of the Revised Kyoto Convention",
-    "What an officer must be able to do to carry each reform principle into daily work.",
+    "Core values and reform principles",
+    "The values every officer holds, integrity first, and the reform principles of the Revised "
+    "Kyoto Convention, as what an officer must be able to do to carry each into daily work.",
     "highest",
     None,
     "competency",
@@ -38,8 +45,12 @@ PRINCIPLES = FrameworkFact(
         C(
             "P-INT",
             "Integrity",
-            "Works free of corruption, declines gifts and favours, declares "
-            "conflicts of interest and reports misconduct through the proper channel.",
+            "Follows the code of conduct: refuses gifts, favours and hospitality that could "
+            "sway or seem to sway a decision, and records any that cannot be refused; declares a "
+            "private interest in a case and stands aside from it; reports misconduct through the "
+            "proper channel, knowing the reporter is protected; keeps what duty reveals "
+            "confidential and uses it for duty only; treats every trader and traveller "
+            "impartially, whoever they are.",
             ("P-INT",),
         ),
         C(
@@ -137,9 +148,9 @@ PRINCIPLES = FrameworkFact(
 
 OPERATIONAL = FrameworkFact(
     "CUSTOMS-OPS",
-    "Operational customs competencies",
-    "The technical skills reforms such as the WTO Valuation Agreement need several of at once, "
-    "after the EU Customs Competency Framework.",
+    "Operational",
+    "The technical customs skills, of which reforms such as the WTO Valuation Agreement need "
+    "several at once, after the operational group of the EU Customs Competency Framework.",
     "highest_valid",
     36,
     "competency",
@@ -191,94 +202,94 @@ OPERATIONAL = FrameworkFact(
             "through the supply chain and where customs can simplify it.",
             ("P-FAC", "P-SIM", "P-COP"),
         ),
+        C(
+            "OPS-EXA",
+            "Examination and non-intrusive inspection",
+            "Examines goods, conveyances and baggage selected by risk, by hand or with scanners "
+            "and detection equipment, to the depth the risk calls for, and records what was "
+            "found so that the record stands as evidence.",
+            ("P-MIN", "P-FAC"),
+        ),
+        C(
+            "OPS-INV",
+            "Investigation and evidence handling",
+            "Investigates customs offences, gathers and seizes evidence lawfully, keeps its "
+            "chain of custody unbroken and prepares a case file for settlement or prosecution.",
+            ("P-ACC", "P-COP"),
+        ),
+        C(
+            "OPS-AUD",
+            "Audit techniques",
+            "Plans and carries out desk and field audits of a trader's records after release: "
+            "reconciles records with declarations, samples transactions, and reports findings "
+            "the trader has been heard on.",
+            ("P-MIN", "P-COM"),
+        ),
+        C(
+            "OPS-TRS",
+            "Transit and special procedures",
+            "Places goods under transit, customs warehousing, free zones, inward and outward "
+            "processing or temporary admission, secures the duties at stake with a guarantee "
+            "and discharges the procedure when its conditions are met.",
+            ("P-FAC", "P-SIM"),
+        ),
+        C(
+            "OPS-TAX",
+            "Excise and VAT at import",
+            "Assesses the excise duties and the VAT due at import on the right taxable amount, "
+            "applies reliefs and suspensions, and reconciles them with the customs duties.",
+            ("P-PRE", "P-STD"),
+        ),
+        C(
+            "OPS-ENF",
+            "Border enforcement of IPR, CITES and strategic goods",
+            "Recognises goods that infringe intellectual property rights, specimens of species "
+            "traded against CITES and strategic or dual-use goods without a licence; detains "
+            "them and works with right holders and the competent authorities.",
+            ("P-FAC", "P-COP"),
+        ),
+        C(
+            "OPS-AEO",
+            "AEO validation and monitoring",
+            "Validates an applicant against the authorised economic operator criteria, "
+            "monitors operators once authorised and proposes suspension or withdrawal when a "
+            "criterion is no longer met.",
+            ("P-FAC", "P-COM", "P-COP"),
+        ),
     ),
 )
 
-INTEGRITY = FrameworkFact(
-    "ARUSHA-INTEGRITY",
-    "Integrity factors (Revised Arusha Declaration)",
-    "The ten factors of an integrity programme, under the principle of Integrity.",
-    "highest_valid",
-    24,
-    "competency,indicator",
+PROFESSIONAL = FrameworkFact(
+    "PROFESSIONAL",
+    "Professional",
+    "Skills of other professions that customs work relies on, after the professional group of "
+    "the EU Customs Competency Framework.",
+    "highest",
+    None,
+    "competency",
     (
         C(
-            "INT",
-            "Integrity",
-            "Upholds and promotes integrity across the ten factors of the "
-            "Revised Arusha Declaration.",
-            ("P-INT",),
-            (
-                C(
-                    "INT-LEAD",
-                    "Leadership and commitment",
-                    "Leads by example and shows visible, lasting commitment to integrity.",
-                    ("P-INT", "P-MGT"),
-                ),
-                C(
-                    "INT-REG",
-                    "Regulatory framework",
-                    "Applies clear, simple law that leaves little room for discretion.",
-                    ("P-INT", "P-SIM"),
-                ),
-                C(
-                    "INT-TRA",
-                    "Transparency",
-                    "Makes decisions open to scrutiny and explains them.",
-                    ("P-INT", "P-TRA"),
-                ),
-                C(
-                    "INT-AUT",
-                    "Automation",
-                    "Uses automated systems that cut face-to-face contact "
-                    "and leave an audit trail.",
-                    ("P-INT", "P-ICT"),
-                ),
-                C(
-                    "INT-REF",
-                    "Reform and modernisation",
-                    "Supports reforms that remove the incentives and opportunities for corruption.",
-                    ("P-INT", "P-CIM"),
-                ),
-                C(
-                    "INT-AUD",
-                    "Audit and investigation",
-                    "Supports internal audit and investigation and acts on what they find.",
-                    ("P-INT", "P-ACC"),
-                ),
-                C(
-                    "INT-COC",
-                    "Code of conduct",
-                    "Knows and follows the code of conduct, including on "
-                    "gifts, hospitality and conflicts of interest.",
-                    ("P-INT",),
-                ),
-                C(
-                    "INT-HRM",
-                    "Human resource management",
-                    "Applies merit-based recruitment, rotation, fair pay and integrity training.",
-                    ("P-INT", "P-MGT"),
-                ),
-                C(
-                    "INT-MOR",
-                    "Morale and organisational culture",
-                    "Contributes to a workplace where staff are proud of their work and speak up.",
-                    ("P-INT",),
-                ),
-                C(
-                    "INT-PRI",
-                    "Relationship with the private sector",
-                    "Deals with business openly, through agreed and published channels.",
-                    ("P-INT", "P-COP"),
-                ),
-            ),
+            "PRO-DAT",
+            "Data analysis",
+            "Prepares, combines and analyses declaration and control data, tells a pattern "
+            "from noise, and presents findings with their method so that others can check "
+            "them and act on them.",
+            ("P-ICT", "P-MIN"),
+        ),
+        C(
+            "PRO-IDS",
+            "Instructional design and assessment",
+            "Derives learning outcomes from the competencies a position requires, designs "
+            "activities and assessments that show them, and marks against criteria the "
+            "learners know in advance.",
+            ("P-CIM", "P-STD"),
         ),
     ),
 )
 
 MANAGEMENT = FrameworkFact(
     "PICARD-MGT",
-    "Management knowledge (WCO PICARD Professional Standards)",
+    "Management (PICARD)",
     "What operational and strategic managers need to know to run and reform customs.",
     "highest",
     None,
@@ -295,12 +306,6 @@ MANAGEMENT = FrameworkFact(
             "Customs' role in government",
             "Places customs among revenue, trade, security and protection goals of government.",
             ("P-MGT", "P-COP"),
-        ),
-        C(
-            "MGT-BUS",
-            "The customs business",
-            "Knows the processes, services and clients of the administration end to end.",
-            ("P-MGT", "P-CLI"),
         ),
         C(
             "MGT-LEG",
@@ -362,70 +367,15 @@ MANAGEMENT = FrameworkFact(
             "Runs reform projects to scope, time and budget.",
             ("P-MGT",),
         ),
+        C(
+            "MGT-PPL",
+            "People management",
+            "Leads by example, allocates and develops staff, recruits and rotates them on "
+            "merit, and keeps a team's morale and a culture in which people speak up.",
+            ("P-MGT", "P-INT"),
+        ),
     ),
 )
 
-DEFAULT_FRAMEWORKS = (PRINCIPLES, OPERATIONAL, INTEGRITY, MANAGEMENT)
 
-# What every position of the standard profiles requires (level 1 Aware … 4 Expert), and on top of
-# it what each requires, by position code (lms/demo_data/positions.txt lists the standard
-# positions). Reference data: `flask frameworks load-defaults` gives a position that exists by
-# one of these codes and has no requirements yet its profile; HR edits them afterwards.
-COMMON_REQUIREMENTS = {"P-INT": 2, "INT-COC": 2, "P-TRA": 1, "P-CLI": 1, "OPS-BUS": 1}
-POSITION_REQUIREMENTS: dict[str, dict[str, int]] = {
-    "TRAINEE": {"OPS-BUS": 1, "P-PRE": 1},
-    "OFF-CLR": {
-        "OPS-BUS": 2,
-        "OPS-TAR": 2,
-        "OPS-VAL": 2,
-        "OPS-ORI": 2,
-        "P-FAC": 2,
-        "P-PRE": 2,
-        "P-STD": 2,
-        "P-SIM": 1,
-        "P-CLI": 2,
-    },
-    "OFF-ENF": {
-        "OPS-BUS": 2,
-        "OPS-PRO": 2,
-        "OPS-RSK": 2,
-        "P-FAC": 2,
-        "P-MIN": 2,
-        "P-ACC": 2,
-        "P-COP": 1,
-    },
-    "RISK": {"OPS-RSK": 3, "P-MIN": 3, "P-FAC": 3, "P-ICT": 2, "P-COM": 2, "OPS-SCO": 2},
-    "PCA": {"OPS-VAL": 3, "OPS-RSK": 2, "P-COM": 3, "P-MIN": 2, "P-ACC": 2, "INT-AUD": 2},
-    "VAL": {"OPS-VAL": 3, "OPS-TAR": 2, "P-STD": 3, "P-PRE": 3, "P-TRA": 2},
-    "TEAM-LEAD": {"P-MGT": 2, "INT-LEAD": 2, "P-CIM": 2, "OPS-BUS": 2, "P-ACC": 2},
-    "OFF-MGR": {
-        "P-MGT": 3,
-        "INT-LEAD": 3,
-        "MGT-IMP": 2,
-        "MGT-FIN": 2,
-        "P-CIM": 2,
-        "P-CLI": 2,
-        "INT-HRM": 2,
-    },
-    "SNR-MGR": {
-        "P-MGT": 3,
-        "MGT-STR": 2,
-        "MGT-IMP": 3,
-        "MGT-FIN": 3,
-        "MGT-CBM": 2,
-        "INT-LEAD": 3,
-        "P-COP": 2,
-    },
-    "STRAT-MGR": {
-        "P-MGT": 4,
-        "MGT-STR": 3,
-        "MGT-POL": 3,
-        "MGT-ROLE": 3,
-        "MGT-PPC": 3,
-        "MGT-TEC": 2,
-        "MGT-PRJ": 3,
-        "INT-LEAD": 3,
-    },
-    "TRAINER": {"P-CIM": 2, "OPS-BUS": 3, "P-INT": 3, "P-CLI": 2, "MGT-BUS": 2},
-}
-MANDATORY_COMPETENCIES = {"P-INT", "INT-COC"}
+DEFAULT_FRAMEWORKS = (PRINCIPLES, OPERATIONAL, PROFESSIONAL, MANAGEMENT)

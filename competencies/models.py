@@ -40,6 +40,7 @@ class EvidenceSource(enum.StrEnum):
     QUIZ = "quiz"
     MANUAL = "manual"
     TASK = "task"  # a trainer-marked task, judged against its rubric
+    MAPPED = "mapped"  # a retired competency's level, carried to its successor on upgrade
 
 
 class Framework(db.Model):
@@ -60,6 +61,8 @@ class Framework(db.Model):
     # A quiz evidences level L only with at least this many questions of the competency at L
     # (rules.demonstrations); 1 to 20.
     min_questions_per_level: Mapped[int] = mapped_column(default=3, server_default="3")
+    # Retired by an edition of the model: kept for its history, listed nowhere.
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     competencies: Mapped[list[Competency]] = relationship(
         back_populates="framework",
@@ -114,6 +117,9 @@ class Competency(db.Model):
     # The competency's reference in an outside framework (a PICARD area, an EU framework
     # code); "" when it has none.
     external_id: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # Retired by an edition of the model (competency_successions names its successor): its
+    # evidence stays, but no position, matrix, gap profile, profile or export shows it.
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     framework: Mapped[Framework] = relationship(back_populates="competencies")
     parent: Mapped[Competency | None] = relationship(remote_side=[id])
@@ -210,3 +216,19 @@ class PositionRequirement(db.Model):
     mandatory: Mapped[bool] = mapped_column(Boolean, default=True)
 
     competency: Mapped[Competency] = relationship()
+
+
+class CompetencySuccession(db.Model):
+    """A retired competency and the one that carries on for it, as an upgrade applied it: the
+    officers' levels carried, the requirements, module and question tags and rubric criteria
+    moved. By code: the history outlives any row."""
+
+    __tablename__ = "competency_successions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    retired_code: Mapped[str] = mapped_column(String(32), unique=True)
+    successor_code: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    levels_carried: Mapped[int] = mapped_column(default=0)
+    requirements_moved: Mapped[int] = mapped_column(default=0)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

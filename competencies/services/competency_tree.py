@@ -55,12 +55,13 @@ def tree_order(competencies: Iterable[Competency]) -> list[Competency]:
 
 
 def competency_tree(framework: Framework) -> list[Competency]:
-    """The framework's competencies in tree order, with their principles loaded."""
+    """The framework's competencies in use in tree order, with their principles loaded: a
+    competency an edition of the model retired is left out (its page, CSV and editor)."""
     return tree_order(
         db.session.scalars(
             select(Competency)
             .options(selectinload(Competency.principles))
-            .where(Competency.framework_id == framework.id)
+            .where(Competency.framework_id == framework.id, Competency.retired_at.is_(None))
         )
     )
 

@@ -22,7 +22,7 @@ from competencies.rules import (
     level_from_evidence,
     next_level,
 )
-from competencies.services.frameworks import competencies_by_code
+from competencies.services.frameworks import competencies_in_force
 from courses.events import AttemptGraded
 from courses.learning.models import Attempt, Question
 from lms.errors import NotFound, ValidationError
@@ -54,7 +54,7 @@ def record_attempt_evidence(graded: AttemptGraded) -> list[Evidence]:
 def attempt_evidence(graded: AttemptGraded) -> list[NewEvidence]:
     """The evidence a graded attempt gives, by its competencies' frameworks' rule (each
     framework's N): one entry per known competency its questions carry."""
-    known = competencies_by_code({r.competency_code for r in graded.results if r.competency_code})
+    known = competencies_in_force({r.competency_code for r in graded.results if r.competency_code})
     if not known:
         return []
     shown = demonstrations(
@@ -99,11 +99,14 @@ def evidence_basis(demonstration: Demonstration, names: Mapping[str, str]) -> di
 
 
 def question_names(snapshot: Iterable[Mapping[str, Any]]) -> dict[str, str]:
-    """The names of an attempt's questions (its snapshot) by their key in the attempt, as the
-    bank names them (a question without a name: the start of its text); one query."""
-    ids = {entry["key"]: entry.get("question_id") for entry in snapshot}
+    """The names of an attempt's questions (its snapshot) by their key in the attempt, as they
+    were when it was drawn (the snapshot keeps them); for older snapshots, and questions without
+    a name, as the bank names them (the start of its text); at most one query."""
+    snapshot = list(snapshot)
+    kept = {entry["key"]: entry["name"] for entry in snapshot if entry.get("name")}
+    ids = {entry["key"]: entry.get("question_id") for entry in snapshot if entry["key"] not in kept}
     if not ids:
-        return {}
+        return kept
     bank = {
         row.id: row.name or _shortened(row.text)
         for row in db.session.execute(
@@ -112,7 +115,7 @@ def question_names(snapshot: Iterable[Mapping[str, Any]]) -> dict[str, str]:
             )
         )
     }
-    return {key: bank.get(question_id, "") for key, question_id in ids.items()}
+    return kept | {key: bank.get(question_id, "") for key, question_id in ids.items()}
 
 
 def _shortened(text: str, limit: int = 80) -> str:

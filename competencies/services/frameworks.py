@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from competencies.defaults import DEFAULT_FRAMEWORKS, CompetencyFact, FrameworkFact
 from competencies.models import (
     Competency,
+    CompetencySuccession,
     Evidence,
     Framework,
     LevelPolicy,
@@ -40,7 +41,14 @@ def get_framework(framework_id: int) -> Framework:
 
 
 def list_frameworks() -> list[Framework]:
-    return list(db.session.scalars(select(Framework).order_by(Framework.position, Framework.id)))
+    """The frameworks in use, in order: a retired framework (an earlier edition's) is left out."""
+    return list(
+        db.session.scalars(
+            select(Framework)
+            .where(Framework.retired_at.is_(None))
+            .order_by(Framework.position, Framework.id)
+        )
+    )
 
 
 def competencies_by_code(codes: set[str] | None = None) -> dict[str, Competency]:
@@ -51,6 +59,30 @@ def competencies_by_code(codes: set[str] | None = None) -> dict[str, Competency]
             return {}
         query = query.where(Competency.code.in_(codes))
     return {c.code: c for c in db.session.scalars(query)}
+
+
+def competencies_in_force(codes: set[str]) -> dict[str, Competency]:
+    """The competency each code's evidence goes to: itself, or, for a competency an edition of
+    the model retired, its recorded successor (an attempt started before the upgrade, a course
+    not yet re-tagged). Codes no framework holds are left out. One query, two with a retired
+    code."""
+    found = competencies_by_code(codes)
+    retired = {code for code, c in found.items() if c.retired_at is not None}
+    if not retired:
+        return found
+    successor_codes = dict(
+        db.session.execute(
+            select(CompetencySuccession.retired_code, CompetencySuccession.successor_code).where(
+                CompetencySuccession.retired_code.in_(retired)
+            )
+        ).all()
+    )
+    successors = competencies_by_code(set(successor_codes.values()))
+    for code in retired:
+        successor = successors.get(successor_codes.get(code, ""))
+        if successor is not None:
+            found[code] = successor
+    return found
 
 
 def answer_competency_alignments(lookup: CompetencyAlignments) -> list[Alignment]:
@@ -101,7 +133,9 @@ def add_competency(
 
 
 def ensure_default_frameworks() -> list[Framework]:
-    """Create the default frameworks and competencies that are missing (safe to run again)."""
+    """Create the default frameworks and competencies that are missing (safe to run again);
+    returns the frameworks in use (retired ones left out), in order. A retired competency is
+    never created again: it is not among the defaults."""
     principles = {p.code: p for p in ensure_principles()}
     existing = {f.code: f for f in db.session.scalars(select(Framework))}
     known = competencies_by_code()
@@ -113,7 +147,9 @@ def ensure_default_frameworks() -> list[Framework]:
         for index, competency in enumerate(fact.competencies, start=1):
             _ensure_competency(framework, competency, None, index, known, principles)
     db.session.flush()
-    return sorted(existing.values(), key=lambda f: f.position)
+    return sorted(
+        (f for f in existing.values() if f.retired_at is None), key=lambda f: (f.position, f.id)
+    )
 
 
 def _new_framework(fact: FrameworkFact, position: int) -> Framework:

@@ -82,7 +82,9 @@ class GapPlan:
 
 
 def get_competency_by_code(code: str) -> Competency:
-    competency = db.session.scalar(select(Competency).where(Competency.code == code.strip()))
+    competency = db.session.scalar(
+        select(Competency).where(Competency.code == code.strip(), Competency.retired_at.is_(None))
+    )
     if competency is None:
         raise NotFound(f"There is no competency with the code “{code[:40]}”.")
     return competency

@@ -133,12 +133,12 @@ def competency_places() -> dict[int, tuple[int, str]]:
 
 
 def load_competency_infos(condition: ColumnElement[bool]) -> list[CompetencyInfo]:
-    """The competencies matching `condition` with their framework and principles, in
-    framework then tree order (three queries, whatever their number)."""
+    """The competencies in use (not retired) matching `condition` with their framework and
+    principles, in framework then tree order (three queries, whatever their number)."""
     rows = db.session.execute(
         select(Competency, Framework)
         .join(Framework, Framework.id == Competency.framework_id)
-        .where(condition)
+        .where(condition, Competency.retired_at.is_(None))
     ).all()
     if not rows:
         return []

@@ -8,14 +8,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from competencies.defaults import (
-    COMMON_REQUIREMENTS,
+from competencies.default_positions import (
     MANDATORY_COMPETENCIES,
     POSITION_REQUIREMENTS,
+    default_profile,
 )
 from competencies.models import Competency, Framework, PositionRequirement
 from competencies.services.descriptors import fill_default_descriptors
 from competencies.services.frameworks import competencies_by_code, ensure_default_frameworks
+from competencies.services.model_upgrade import ModelUpgrade, upgrade_competency_model
 from lms.extensions import db
 from lms.organisation.models import JobPosition
 
@@ -28,6 +29,7 @@ class ReferenceDataLoad:
     requirements_added: dict[str, int]  # position code -> requirements given
     positions_kept: tuple[str, ...]  # already had requirements: HR's, left as they are
     positions_missing: tuple[str, ...]  # a default profile, but no position by that code
+    upgrade: ModelUpgrade  # from the first edition of the model, when its data was there
     # competencies given the default level descriptors or external identifier they lacked
     descriptors_filled: int = 0
 
@@ -38,6 +40,7 @@ class ReferenceDataLoad:
             or self.competencies_added
             or self.requirements_added
             or self.descriptors_filled
+            or self.upgrade.changed
         )
 
     def report(self) -> str:
@@ -48,6 +51,7 @@ class ReferenceDataLoad:
                 f"({', '.join(self.frameworks_added) or 'none'}), "
                 f"{self.competencies_added} competencies added."
             )
+        lines += self.upgrade.report()
         if self.descriptors_filled:
             lines.append(
                 f"Level descriptors or external identifiers written into "
@@ -79,15 +83,15 @@ class ReferenceDataLoad:
 
 def default_requirements(position_code: str) -> dict[str, int]:
     """The required level per competency code of a standard position (empty: none known)."""
-    if position_code not in POSITION_REQUIREMENTS:
-        return {}
-    return {**COMMON_REQUIREMENTS, **POSITION_REQUIREMENTS[position_code]}
+    return default_profile(position_code)
 
 
 def load_reference_data() -> ReferenceDataLoad:
-    """Create the default frameworks and competencies that are missing, write the default
-    level descriptors and external identifiers into competencies that have none, and give each
-    standard position that exists and has no requirements yet its default requirements.
+    """Create the default frameworks and competencies that are missing, upgrade a first
+    edition's data to the second edition of the model (services/model_upgrade.py), write the
+    default level descriptors and external identifiers into competencies that have none, and
+    give each standard position that exists and has no requirements yet its default
+    requirements.
 
     A position that has any requirement is left alone (HR has set it, or removed some on
     purpose); a standard position code with no position is reported, not created."""
@@ -97,6 +101,7 @@ def load_reference_data() -> ReferenceDataLoad:
     competencies_added = (
         db.session.scalar(select(func.count(Competency.id))) or 0
     ) - competencies_before
+    upgrade = upgrade_competency_model()
     descriptors_filled = fill_default_descriptors()
     competencies = competencies_by_code()
     positions = {p.code: p for p in db.session.scalars(select(JobPosition))}
@@ -130,5 +135,6 @@ def load_reference_data() -> ReferenceDataLoad:
         requirements_added=added,
         positions_kept=tuple(kept),
         positions_missing=tuple(missing),
+        upgrade=upgrade,
         descriptors_filled=descriptors_filled,
     )

@@ -62,6 +62,7 @@ def requirement_catalogue() -> list[tuple[Framework, list[Competency]]]:
     rows = db.session.execute(
         select(Framework, Competency)
         .join(Competency, Competency.framework_id == Framework.id)
+        .where(Competency.retired_at.is_(None), Framework.retired_at.is_(None))
         .order_by(Framework.position, Framework.id)
     ).all()
     places = {c.id: (c.position, c.code) for _, c in rows}
@@ -89,7 +90,7 @@ def save_requirements(
         db.session.execute(
             select(Competency, Framework.scale)
             .join(Framework, Framework.id == Competency.framework_id)
-            .where(Competency.id.in_(wanted_ids))
+            .where(Competency.id.in_(wanted_ids), Competency.retired_at.is_(None))
         ).all()
         if wanted_ids
         else []

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from competencies.models import Evidence, EvidenceSource
 from competencies.services.evidence import NewEvidence, append_evidence
-from competencies.services.frameworks import competencies_by_code
+from competencies.services.frameworks import competencies_in_force
 from courses.events import CriterionJudgement, TaskMarked
 from courses.learning.models import Course
 from lms.accounts.models import User
@@ -23,7 +23,7 @@ def record_task_evidence(marked: TaskMarked) -> list[Evidence]:
     by_code: dict[str, list[CriterionJudgement]] = defaultdict(list)
     for judgement in marked.judgements:
         by_code[judgement.competency_code].append(judgement)
-    known = competencies_by_code(set(by_code))
+    known = competencies_in_force(set(by_code))
     if not known:
         return []
     basis = _shared_basis(marked)

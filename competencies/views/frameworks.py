@@ -59,9 +59,9 @@ MAX_CARRIED_CHARS = 450_000
 def index():
     counts = dict(
         db.session.execute(
-            select(Competency.framework_id, func.count(Competency.id)).group_by(
-                Competency.framework_id
-            )
+            select(Competency.framework_id, func.count(Competency.id))
+            .where(Competency.retired_at.is_(None))
+            .group_by(Competency.framework_id)
         ).all()
     )
     return render_template(

@@ -84,6 +84,7 @@ def _filter_form(units: list[OrgUnit]) -> GapFilterForm:
         for code, name, framework in db.session.execute(
             select(Competency.code, Competency.name, Framework.name)
             .join(Framework, Framework.id == Competency.framework_id)
+            .where(Competency.retired_at.is_(None))
             .order_by(Framework.position, Framework.id, bytewise(Competency.path))
         ).all()
     ]

@@ -7,7 +7,7 @@ from flask import Blueprint, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from competencies.models import Competency
+from competencies.models import Competency, CompetencySuccession
 from lms.access import allow_public
 from lms.errors import NotFound
 from lms.extensions import db
@@ -25,4 +25,11 @@ def show(code: str):
     )
     if competency is None:
         raise NotFound(f"No competency with the code {code[:32]}.")
-    return render_template("competencies/public.html", competency=competency)
+    succession = (
+        db.session.scalar(
+            select(CompetencySuccession).where(CompetencySuccession.retired_code == competency.code)
+        )
+        if competency.retired_at is not None
+        else None
+    )
+    return render_template("competencies/public.html", competency=competency, succession=succession)

@@ -22,7 +22,7 @@ STATEMENTS = {  # (competency, level) -> statements with their truth
         ("Published procedures narrow the room for discretionary payments.", True),
         ("Integrity is the business of the internal audit unit alone.", False),
     ],
-    ("INT-COC", 1): [
+    ("MGT-PPL", 1): [
         ("A code says where officers take their questions about hospitality.", True),
         ("Official information may serve private trading when nobody is harmed.", False),
         ("Breaches of the code meet proportionate and consistent sanctions.", True),
@@ -41,12 +41,12 @@ STATEMENTS = {  # (competency, level) -> statements with their truth
 def assessment(db, runner, create_unit, root_unit, create_position):
     """Builder: a published course FIN-1 whose one assessment draws `count` of each competency
     and level from the STATEMENTS of the given places; a position CHK requiring P-INT and
-    INT-COC at 1, and SNR requiring P-INT at 2. The frameworks' N is 3."""
+    MGT-PPL at 1, and SNR requiring P-INT at 2. The frameworks' N is 3."""
     runner.invoke(args=["frameworks", "load-defaults"])
     unit = create_unit("NCTC", parent=root_unit, kind="training_centre")
     positions = {code: create_position(code).id for code in ("CHK", "SNR")}
     codes = {c.code: c.id for c in db.session.scalars(select(Competency))}
-    for position, code, level in (("CHK", "P-INT", 1), ("CHK", "INT-COC", 1), ("SNR", "P-INT", 2)):
+    for position, code, level in (("CHK", "P-INT", 1), ("CHK", "MGT-PPL", 1), ("SNR", "P-INT", 2)):
         db.session.add(
             PositionRequirement(
                 position_id=positions[position], competency_id=codes[code], required_level=level
@@ -58,7 +58,7 @@ def assessment(db, runner, create_unit, root_unit, create_position):
             authored_courses.CourseDetails("FIN-1", "Integrity", "One assessment."),
             training_unit_id=unit.id,
         )
-        module = structure.add_module(course, "Module", ["P-INT"], ["P-INT", "INT-COC"])
+        module = structure.add_module(course, "Module", ["P-INT"], ["P-INT", "MGT-PPL"])
         settings = quizzes.QuizSettings(draw_mode="per_competency_level", draw_count=count)
         quizzes.add_quiz(module, "Final assessment", settings)
         for code, level in places:
@@ -82,11 +82,11 @@ def check(runner) -> tuple[int, str, list[str]]:
 def test_a_good_bank_drawn_per_competency_level_evidences_each_level_with_no_problem(
     assessment, runner
 ):
-    assessment(3, (("P-INT", 1), ("INT-COC", 1)))
+    assessment(3, (("P-INT", 1), ("MGT-PPL", 1)))
 
     code, output, problems = check(runner)
 
-    assert "can evidence: INT-COC L1 3/6, P-INT L1 3/6\n" in output
+    assert "can evidence: MGT-PPL L1 3/6, P-INT L1 3/6\n" in output
     assert "draws: 'Final assessment' 6 of 12 (3 of each competency and level)\n" in output
     assert "Position requirements: 2 of 3 can be evidenced" in output
     assert [p for p in problems if p.startswith("FIN-1")] == []
@@ -101,13 +101,13 @@ def test_a_good_bank_drawn_per_competency_level_evidences_each_level_with_no_pro
 def test_a_level_below_n_evidences_nothing_and_a_thin_pool_is_named(assessment, runner):
     """P-INT L2 has two questions: an attempt holds both, one short of N = 3. The pool of 14
     holds less than twice the 8 drawn (3 + 3 + 2)."""
-    assessment(3, (("P-INT", 1), ("INT-COC", 1), ("P-INT", 2)))
+    assessment(3, (("P-INT", 1), ("MGT-PPL", 1), ("P-INT", 2)))
 
     code, output, problems = check(runner)
 
     assert code == 1
     assert "true/false (50 %); 0 duplicate pair(s); 2 problem(s)\n" in output
-    assert "can evidence: INT-COC L1 3/6, P-INT L1 3/6, P-INT L2 2\n" in output
+    assert "can evidence: MGT-PPL L1 3/6, P-INT L1 3/6, P-INT L2 2\n" in output
     assert "Position requirements: 2 of 3 can be evidenced" in output
     assert problems[:2] == [
         "FIN-1: assessment 'Final assessment' draws 8 of the 14 questions of its pool; a pool "
@@ -121,20 +121,20 @@ def test_a_level_below_n_evidences_nothing_and_a_thin_pool_is_named(assessment, 
 
 
 def test_a_count_below_a_frameworks_n_evidences_none_of_its_levels(assessment, db, runner):
-    """Drawing 2 of each: INT-COC's framework asking 2 is evidenced, P-INT's asking 3 is not."""
-    assessment(2, (("P-INT", 1), ("INT-COC", 1)))
-    arusha = db.session.scalar(select(Framework).where(Framework.code == "ARUSHA-INTEGRITY"))
-    arusha.min_questions_per_level = 2
+    """Drawing 2 of each: MGT-PPL's framework asking 2 is evidenced, P-INT's asking 3 is not."""
+    assessment(2, (("P-INT", 1), ("MGT-PPL", 1)))
+    management = db.session.scalar(select(Framework).where(Framework.code == "PICARD-MGT"))
+    management.min_questions_per_level = 2
     db.session.commit()
 
     code, output, problems = check(runner)
 
     assert code == 1
-    assert "can evidence: INT-COC L1 2/6, P-INT L1 2/6\n" in output
+    assert "can evidence: MGT-PPL L1 2/6, P-INT L1 2/6\n" in output
     assert "Position requirements: 1 of 3 can be evidenced" in output
     assert problems[0] == (
         "FIN-1: assessment 'Final assessment' draws 2 question(s) of each competency and level, "
         "fewer than the evidence rule needs for P-INT (3): it can evidence none of their "
         "levels; draw at least that many."
     )
-    assert not any("INT-COC (Code" in p or "requires INT-COC" in p for p in problems)
+    assert not any("MGT-PPL (People" in p or "requires MGT-PPL" in p for p in problems)

@@ -27,36 +27,34 @@ def requirement(code: str, level: int, min_questions: int = 3) -> Requirement:
 
 
 def test_a_described_level_reaches_requirements_at_or_below_it_whatever_the_rule():
-    by_task = task_reach(
-        [TaskRubric("TASK-1", "Task: lead a gifts briefing", {"INT-LEAD": (2, 3)})]
-    )
+    by_task = task_reach([TaskRubric("TASK-1", "Task: lead a gifts briefing", {"MGT-PPL": (2, 3)})])
 
     for level in (1, 2, 3):
-        reach = reach_requirement(requirement("INT-LEAD", level), {}, by_task)
+        reach = reach_requirement(requirement("MGT-PPL", level), {}, by_task)
         assert reach.reachable and reach.tasks == (SOURCE,) and reach.courses == ()
-    above = reach_requirement(requirement("INT-LEAD", 4), {}, by_task)
+    above = reach_requirement(requirement("MGT-PPL", 4), {}, by_task)
     assert not above.reachable
     assert (above.best_level, above.best_courses) == (3, (SOURCE,))
     assert not reach_requirement(requirement("P-INT", 1), {}, by_task).reachable
 
 
 def test_questions_and_tasks_each_count_and_the_best_level_takes_both():
-    questions = {"INT-LEAD": {2: (("BANK-1", 3),), 4: (("BANK-1", 1),)}}
-    by_task = task_reach([TaskRubric("TASK-1", "Task: lead a gifts briefing", {"INT-LEAD": (3,)})])
+    questions = {"MGT-PPL": {2: (("BANK-1", 3),), 4: (("BANK-1", 1),)}}
+    by_task = task_reach([TaskRubric("TASK-1", "Task: lead a gifts briefing", {"MGT-PPL": (3,)})])
 
-    reach = reach_requirement(requirement("INT-LEAD", 2), questions, by_task)
+    reach = reach_requirement(requirement("MGT-PPL", 2), questions, by_task)
     assert (reach.courses, reach.tasks) == (("BANK-1",), (SOURCE,))
     # One level-4 question is fewer than the rule's three: level 3, from the task, is the best.
-    expert = reach_requirement(requirement("INT-LEAD", 4), questions, by_task)
+    expert = reach_requirement(requirement("MGT-PPL", 4), questions, by_task)
     assert not expert.reachable and (expert.best_level, expert.best_courses) == (3, (SOURCE,))
 
 
 @pytest.fixture
 def task_catalogue(db, runner, create_unit, root_unit, create_position):
-    """A published course TASK-1 whose only item is a task judging INT-LEAD at levels 2 and 3
-    and P-INT at Expert; a draft DRAFT-T whose task judges INT-COC; a position CHK requiring
-    INT-LEAD at 3 (reachable by the task), P-INT at 4 (reachable: Expert is described) and
-    INT-COC at 1 (only the draft's task judges it); a position LEAD requiring INT-LEAD at 4
+    """A published course TASK-1 whose only item is a task judging MGT-PPL at levels 2 and 3
+    and P-INT at Expert; a draft DRAFT-T whose task judges P-ACC; a position CHK requiring
+    MGT-PPL at 3 (reachable by the task), P-INT at 4 (reachable: Expert is described) and
+    P-ACC at 1 (only the draft's task judges it); a position LEAD requiring MGT-PPL at 4
     (not reachable)."""
     runner.invoke(args=["frameworks", "load-defaults"])
     ensure_principles()
@@ -65,7 +63,7 @@ def task_catalogue(db, runner, create_unit, root_unit, create_position):
         authored_courses.CourseDetails("TASK-1", "Leading on integrity", "A briefing to give."),
         training_unit_id=unit.id,
     )
-    module = structure.add_module(course, "Leading by example", ["P-INT"], ["INT-LEAD"])
+    module = structure.add_module(course, "Leading by example", ["P-INT"], ["MGT-PPL"])
     item = tasks.add_task(
         module,
         "Task: lead a gifts briefing",
@@ -76,7 +74,7 @@ def task_catalogue(db, runner, create_unit, root_unit, create_position):
         item.task,
         tasks.CriterionInput(
             "Sets the example",
-            "INT-LEAD",
+            "MGT-PPL",
             {
                 "2": "States the rule and says it applies to the team leader too.",
                 "3": "Shows, with a case from the office, how leaders report their own gifts.",
@@ -104,15 +102,15 @@ def task_catalogue(db, runner, create_unit, root_unit, create_position):
         tasks.TaskSettings(),
     )
     tasks.add_criterion(
-        draft_task.task, tasks.CriterionInput("Knows the code", "INT-COC", {"1": "Names it."})
+        draft_task.task, tasks.CriterionInput("Knows the code", "P-ACC", {"1": "Names it."})
     )
     checker, lead = create_position("CHK", "Checker"), create_position("LEAD", "Team lead")
     codes = {c.code: c.id for c in db.session.scalars(select(Competency))}
     for position, code, level in (
-        (checker, "INT-LEAD", 3),
+        (checker, "MGT-PPL", 3),
         (checker, "P-INT", 4),
-        (checker, "INT-COC", 1),
-        (lead, "INT-LEAD", 4),
+        (checker, "P-ACC", 1),
+        (lead, "MGT-PPL", 4),
     ):
         db.session.add(
             PositionRequirement(
@@ -128,7 +126,7 @@ def test_the_report_lists_published_tasks_and_the_requirements_they_reach(task_c
     assert result.exit_code == 1, result.output
     assert "Tasks (1 in published courses)." in result.output
     assert (
-        "  TASK-1 task “Task: lead a gifts briefing”: can evidence INT-LEAD L2 L3, P-INT L4\n"
+        "  TASK-1 task “Task: lead a gifts briefing”: can evidence MGT-PPL L2 L3, P-INT L4\n"
         in result.output
     )
     assert "Draft task" not in result.output
@@ -139,10 +137,10 @@ def test_the_report_lists_published_tasks_and_the_requirements_they_reach(task_c
     problems = [line[2:] for line in result.output.splitlines() if line.startswith("- ")]
     unreachable = [p for p in problems if " requires " in p]
     assert len(unreachable) == 2
-    assert unreachable[0].startswith("ARUSHA-INTEGRITY: CHK requires INT-COC")
+    assert unreachable[0].startswith("RKC-PRINCIPLES: CHK requires P-ACC")
     assert "no published course can evidence it at any level" in unreachable[0]
     assert unreachable[1].startswith(
-        "ARUSHA-INTEGRITY: LEAD requires INT-LEAD (Leadership and commitment) at level 4"
+        "PICARD-MGT: LEAD requires MGT-PPL (People management) at level 4"
     )
     assert unreachable[1].endswith(
         f"the highest level any published course can evidence is 3, in {SOURCE}."
@@ -156,7 +154,7 @@ def test_the_json_report_carries_the_tasks(task_catalogue, runner):
         {
             "course": "TASK-1",
             "task": "Task: lead a gifts briefing",
-            "can_evidence": {"INT-LEAD": [2, 3], "P-INT": [4]},
+            "can_evidence": {"MGT-PPL": [2, 3], "P-INT": [4]},
         }
     ]
     assert report["requirements"]["reachable"] == 2
@@ -164,6 +162,6 @@ def test_the_json_report_carries_the_tasks(task_catalogue, runner):
     assert [
         (r["competency"], r["required_level"]) for r in report["requirements"]["unreachable"]
     ] == [
-        ("INT-COC", 1),
-        ("INT-LEAD", 4),
+        ("P-ACC", 1),
+        ("MGT-PPL", 4),
     ]

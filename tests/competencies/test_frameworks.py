@@ -32,7 +32,8 @@ CATALOGUE_README = Path(__file__).parents[2] / "courses" / "catalogue" / "README
 
 def readme_codes() -> set[str]:
     codes_section = CATALOGUE_README.read_text(encoding="utf-8").split("## Codes", 1)[1]
-    return set(re.findall(r"\b(?:P|OPS|INT|MGT)-[A-Z]+\b", codes_section))
+    in_use = codes_section.split("Retired by the second edition", 1)[0]
+    return set(re.findall(r"\b(?:P|OPS|PRO|MGT)-[A-Z]+\b", in_use))
 
 
 def counts(db) -> tuple[int, int, int]:
@@ -55,20 +56,29 @@ def test_default_frameworks_load_once_with_every_documented_code(db):
     assert (
         [f.code for f in again]
         == [f.code for f in first]
-        == [
-            "RKC-PRINCIPLES",
-            "CUSTOMS-OPS",
-            "ARUSHA-INTEGRITY",
-            "PICARD-MGT",
-        ]
+        == ["RKC-PRINCIPLES", "CUSTOMS-OPS", "PROFESSIONAL", "PICARD-MGT"]
     )
+    assert [f.name for f in first] == [
+        "Core values and reform principles",
+        "Operational",
+        "Professional",
+        "Management (PICARD)",
+    ]
     codes = readme_codes()
-    assert len(codes) == 14 + 7 + 10 + 13
-    assert codes <= set(competencies_by_code())
+    assert len(codes) == 14 + 14 + 2 + 13
+    # A fresh install holds exactly the documented codes: no Arusha factor, no MGT-BUS.
+    assert codes == set(competencies_by_code())
     for competency in competencies_by_code().values():
         assert competency.principles, f"{competency.code} serves no reform principle"
-    factors = competencies_by_code({"INT-COC"})["INT-COC"]
-    assert factors.parent.code == "INT" and factors.depth == 1
+        assert competency.retired_at is None and competency.depth == 0
+
+
+def test_integrity_is_written_from_a_code_of_conduct(db):
+    ensure_default_frameworks()
+    integrity = competencies_by_code({"P-INT"})["P-INT"].description
+    for duty in ("gifts", "hospitality", "interest", "reports misconduct", "confidential"):
+        assert duty in integrity
+    assert "impartially" in integrity
 
 
 def test_every_reform_principle_has_its_own_competency(db):
@@ -296,7 +306,7 @@ def test_hr_and_admin_see_the_frameworks_and_their_trees(frameworks, staff):
     ops = frameworks["CUSTOMS-OPS"]
     for role in ("hr", "admin"):
         listing = text_of(staff[role].get("/frameworks/"))
-        assert "Operational customs competencies" in listing and "Highest valid" in listing
+        assert "Management (PICARD)" in listing and "Highest valid" in listing
         assert 'href="/frameworks/"' in text_of(staff[role].get("/me"))  # in the navigation
         tree = text_of(staff[role].get(f"/frameworks/{ops.id}"))
         assert "OPS-VAL" in tree and "Determines customs value" in tree

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from competencies.defaults import DEFAULT_FRAMEWORKS, POSITION_REQUIREMENTS
+from competencies.default_positions import POSITION_REQUIREMENTS
+from competencies.defaults import DEFAULT_FRAMEWORKS
 from competencies.models import Competency, CurrentLevel, Evidence, Framework, PositionRequirement
 from competencies.rules import demonstrated_levels
 from competencies.services.reference_data import default_requirements

@@ -47,7 +47,7 @@ def test_hr_sets_changes_and_removes_required_levels(world, client, login_as, db
     c = world.competencies
     page = get_ok(client, f"/positions/{world.position.id}/requirements")
     # Grouped by framework, the saved level selected, mandatory ticked where it is.
-    assert "Operational customs competencies" in page
+    assert "Management (PICARD)" in page
     assert 'value="2" selected>2 · Trained' in row_of(page, 'name="level-{}"'.format(c["P-STD"].id))
     assert "checked" not in row_of(page, 'name="mandatory-{}"'.format(c["OPS-TAR"].id))
 

@@ -30,7 +30,7 @@ MORE_QUESTIONS = (
         name="MR1",
         text="Which are **reform principles**?\n\nChoose all that apply.",
         level=3,
-        competency_code="INT-COC",
+        competency_code="P-ACC",
         category="principles",
         data={
             "choices": [

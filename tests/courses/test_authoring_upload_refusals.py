@@ -210,7 +210,7 @@ def test_a_zip_that_is_not_one_course_is_refused(data, message, db, trainer_clie
 
 def test_a_zip_naming_competencies_no_framework_holds_is_refused_with_each_code(db, trainer_client):
     manifest = json.loads(MANIFEST)
-    manifest["modules"][0]["competencies"] = ["INT-COC", "NO-SUCH", "ALSO-NONE"]
+    manifest["modules"][0]["competencies"] = ["P-ACC", "NO-SUCH", "ALSO-NONE"]
     gift = GOOD_GIFT + "\n// [tag:level-1] [tag:competency-NO-SUCH]\nTagged with it? {T}\n"
     data = make_zip(
         {

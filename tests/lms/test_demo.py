@@ -33,6 +33,14 @@ POSITION_CODES = {
     "SNR-MGR",
     "STRAT-MGR",
     "TRAINER",
+    # Added by the second edition of the competency model.
+    "INVEST",
+    "INTEL",
+    "AEO-VAL",
+    "CLASS-ORI",
+    "PAX",
+    "INT-AFF",
+    "DATA",
 }
 FRONT_LINE_KINDS = {"office", "port", "border_post"}
 

@@ -107,6 +107,7 @@ def freeze_question(
     return {
         "key": key,
         "question_id": question.id,
+        "name": question.name,  # as graded: evidence names it so even after the bank changes
         "qtype": question.qtype,
         "level": question.level,
         "competency_code": question.competency_code,
