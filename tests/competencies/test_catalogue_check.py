@@ -208,13 +208,6 @@ def test_a_clean_catalogue_passes(bad_bank, db, runner):
     assert result.output.rstrip().endswith("0 problem(s).")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Second edition of the competency model: until the new trainer-marked tasks are in "
-    "(P-MIN: OPS-EXA, OPS-INV, OPS-ENF; P-ICT: PRO-DAT; C-PCA: OPS-AUD; C-AEO: OPS-AEO; C-TRN: "
-    "PRO-IDS), 14 requirements of the standard positions cannot be evidenced. Strict: remove "
-    "this mark when they are.",
-)
 def test_the_default_catalogue_is_clean_for_the_standard_positions(
     db, runner, create_unit, root_unit, create_position
 ):
