@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from courses.authoring.services.default_catalogue import CATALOGUE
 from tests.deploy.conftest import clean_environment, files_under, install_into_new_venv
 
 pytestmark = pytest.mark.services
@@ -84,7 +85,8 @@ def test_migrations_data_and_pages_work_from_any_folder_and_site_packages_stays_
     # Markdown and GIFT files, the common-passwords list (its accounts' passwords are checked).
     loaded = run(installed, "lms", "demo", "load", **settings)
     assert loaded.returncode == 0, loaded.stderr
-    assert "14 catalogue courses imported" in loaded.stdout, loaded.stdout
+    courses = len(list(CATALOGUE.glob("*/course.json")))  # the wheel ships every folder
+    assert f"{courses} catalogue courses imported" in loaded.stdout, loaded.stdout
 
     pages = run(installed, "python", "-c", PAGES, **settings)
     assert pages.returncode == 0, pages.stderr
