@@ -28,6 +28,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("competencies", schema=None) as batch_op:
+    # Dropped in place (SQLite 3.35+ and PostgreSQL): rebuilding a table on SQLite would drop
+    # the old one, and its ON DELETE CASCADE would empty the tables that refer to it.
+    with op.batch_alter_table("competencies", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("external_id")
         batch_op.drop_column("level_descriptors")

@@ -35,8 +35,10 @@ def upgrade():
 
 
 def downgrade():
+    # Dropped in place (SQLite 3.35+ and PostgreSQL): rebuilding a table on SQLite would drop
+    # the old one, and its ON DELETE CASCADE would empty the tables that refer to it.
     op.drop_table("competency_successions")
-    with op.batch_alter_table("competencies", schema=None) as batch_op:
+    with op.batch_alter_table("competencies", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("retired_at")
-    with op.batch_alter_table("frameworks", schema=None) as batch_op:
+    with op.batch_alter_table("frameworks", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("retired_at")
