@@ -14,6 +14,7 @@ from competencies.services.evidence import NewEvidence, append_evidence
 from competencies.services.frameworks import competencies_by_code
 from competencies.services.reference_data import load_reference_data
 from lms.accounts.models import User, UserRole
+from lms.demo_organisation import DEMO_OFFICER_EMAIL
 from lms.extensions import db
 
 DEMO_SEED = 4026
@@ -61,7 +62,12 @@ def _demo_ratings(competencies: dict, rng: random.Random) -> int:
         db.session.scalars(
             select(User)
             .join(UserRole)
-            .where(UserRole.role == "officer", User.id != trainer.id, User.position_id.is_not(None))
+            .where(
+                UserRole.role == "officer",
+                User.id != trainer.id,
+                User.position_id.is_not(None),
+                User.email != DEMO_OFFICER_EMAIL,  # see lms/demo_organisation.py
+            )
             .order_by(User.id)
         )
     )

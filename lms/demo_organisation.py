@@ -14,6 +14,11 @@ POSITIONS_FILE = Path(__file__).with_name("demo_data") / "positions.txt"
 ROOT_CODE = "ADM"
 
 
+# The officer whose login README lists: the demo gives them no trainer's rating and no task
+# answer, so a new user trying the platform as them sees levels come from their own learning.
+DEMO_OFFICER_EMAIL = "officer@customs.example"
+
+
 @dataclass(frozen=True)
 class UnitSpec:
     code: str
@@ -108,7 +113,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         ("officer", "trainer"),
     ),
     DemoAccount(
-        "officer@customs.example",
+        DEMO_OFFICER_EMAIL,
         "Ngozi Okonkwo-Adébáyọ̀",
         "CA-100007",
         "HGP",

@@ -13,10 +13,10 @@ from courses.learning.models import Course, CourseItem, ItemKind
 from courses.marking.models import Submission, Task
 from courses.marking.services import marking, submissions
 from lms.accounts.models import Role, User, UserRole
+from lms.demo_organisation import DEMO_OFFICER_EMAIL
 from lms.extensions import db
 
 COURSE_CODE = "C-PCA-101"
-DEMO_OFFICER = "officer@customs.example"  # left free to try the task from the start
 # Levels the demo trainer gives the marked answer, by the competency a criterion judges; a
 # criterion of another competency gets level 2.
 MARKED_LEVELS = {"OPS-RSK": 3, "OPS-VAL": 3, "P-COM": 2, "P-ACC": 3, "P-MIN": 2, "OPS-AUD": 3}
@@ -115,7 +115,7 @@ def _people(task: Task) -> tuple[User | None, User | None, User | None]:
         .where(
             UserRole.role == Role.OFFICER.value,
             ~User.id.in_(trainers),
-            User.email != DEMO_OFFICER,
+            User.email != DEMO_OFFICER_EMAIL,  # left free to try the task
             User.active.is_(True),
         )
         .order_by(User.service_number)

@@ -254,7 +254,7 @@ def test_catalogue_folder_is_where_the_catalogue_load_reads_it():
     assert Path(CATALOGUE).is_dir() and (Path(CATALOGUE) / "README.md").is_file()
 
 
-def test_the_demo_load_publishes_the_fourteen_principle_courses_with_lessons_and_quizzes(app, db, runner):
+def test_the_demo_publishes_the_principle_courses_with_lessons_and_quizzes(app, db, runner):
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
     published = db.session.scalars(
@@ -263,11 +263,15 @@ def test_the_demo_load_publishes_the_fourteen_principle_courses_with_lessons_and
     assert sorted(c.code for c in published) == sorted(f"{f.code}-101" for f in PRINCIPLES)
     for course in published:
         kinds = {item.kind for module in course.modules for item in module.items}
-        assert {ItemKind.LESSON.value, ItemKind.QUIZ.value} <= kinds <= {
-            ItemKind.LESSON.value,
-            ItemKind.QUIZ.value,
-            ItemKind.TASK.value,
-        }, course.code
+        assert (
+            {ItemKind.LESSON.value, ItemKind.QUIZ.value}
+            <= kinds
+            <= {
+                ItemKind.LESSON.value,
+                ItemKind.QUIZ.value,
+                ItemKind.TASK.value,
+            }
+        ), course.code
 
 
 def drawable(bank: list, module: dict, item: dict) -> set[str]:
