@@ -313,3 +313,24 @@ def test_a_split_catalogue_course_never_draws_an_assessment_question_in_a_checkp
         assert all(practised) and all(assessed), folder.name
         assert not set().union(*practised) & set().union(*assessed), folder.name
     assert {"P-ACC-101", "P-CIM-101", "P-CLI-101", "P-COM-101", "P-COP-101"} <= set(split)
+
+
+def test_every_question_and_rubric_criterion_evidences_a_competency_its_course_builds():
+    """A question or a rubric criterion tagged with a competency that no module of its course
+    names is a mis-tag (a valuation question evidencing a technology competency), and a course
+    that evidences a competency without naming it is missing from the officer's "courses that
+    build this competency" and from gap assignment."""
+    stray = []
+    for folder in course_folders(CATALOGUE):
+        manifest = json.loads((folder / "course.json").read_text(encoding="utf-8"))
+        named = {code for module in manifest["modules"] for code in module["competencies"]}
+        for bank in named_banks(folder):
+            for question in parse_gift((folder / bank).read_text(encoding="utf-8"))[0]:
+                if question.competency_code and question.competency_code not in named:
+                    stray.append(f"{folder.name} {question.name}: {question.competency_code}")
+        for module in manifest["modules"]:
+            for item in module["items"]:
+                for criterion in item.get("rubric", []):
+                    if criterion["competency"] not in module["competencies"]:
+                        stray.append(f"{folder.name} {item['title']}: {criterion['competency']}")
+    assert stray == []
