@@ -1,5 +1,5 @@
 """`flask courses import|export`: courses as folders of Markdown and GIFT files;
-`flask catalogue load`: the default catalogue shipped in courses/catalogue."""
+`flask catalogue load|update|list`: the default catalogue shipped in courses/catalogue."""
 
 from __future__ import annotations
 
@@ -86,6 +86,34 @@ def load_catalogue_command(unit_code: str, publish: bool) -> None:
         _refuse(error)
     db.session.commit()
     click.echo(loaded.report())
+
+
+@catalogue_cli.command("update")
+@click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
+@click.option(
+    "--folder",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A folder of course folders (default: the shipped catalogue, courses/catalogue).",
+)
+def update_catalogue_command(dry_run: bool, folder: Path | None) -> None:
+    """Bring the loaded catalogue courses up to their files (a new edition): details, modules,
+    lessons, quiz and task settings, items, and the question bank (a changed question becomes
+    a new version). Each course all or nothing; attempts, progress, submissions, evidence and
+    certificates are kept. Exits with 1, naming them, when a folder does not read or a course
+    refuses the change."""
+    from courses.authoring.services.catalogue_update import update_catalogue
+    from courses.authoring.services.default_catalogue import CATALOGUE
+
+    result = update_catalogue(folder or CATALOGUE, dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    click.echo(result.report())
+    if result.failed:
+        raise click.ClickException(
+            "Not updated: " + ", ".join(result.refused) + " (their problems are listed above)."
+        )
 
 
 @catalogue_cli.command("list")
