@@ -114,7 +114,8 @@ def load_reference_data() -> ReferenceDataLoad:
             missing.append(code)
             continue
         if position.id in with_requirements:
-            kept.append(code)
+            if code not in upgrade.profiles_replaced:  # reported by the upgrade already
+                kept.append(code)
             continue
         required = default_requirements(code)
         for competency_code, level in required.items():

@@ -274,10 +274,16 @@ def test_retired_competencies_are_recorded_hidden_and_their_uses_moved(upgraded)
     assert _db.session.scalar(
         select(Framework.retired_at).where(Framework.code == "ARUSHA-INTEGRITY")
     )
-    # Untouched first-edition profiles become the second edition's; HR's are moved.
+    # Untouched first-edition profiles become the second edition's; HR's are moved. The report
+    # names each position once: replaced, or left as HR set it.
     assert {c: lv for c, (lv, _) in requirements_of(positions["OFF-CLR"]).items()} == (
         default_profile("OFF-CLR")
     )
+    output = upgraded[5]
+    replaced = next(line for line in output.splitlines() if "given the second" in line)
+    assert "OFF-CLR" in replaced and "TEAM-LEAD" not in replaced
+    kept = next(line for line in output.splitlines() if "left as they are" in line)
+    assert "TEAM-LEAD" in kept and "OFF-CLR" not in kept
     lead = requirements_of(positions["TEAM-LEAD"])
     assert lead["MGT-PPL"] == (2, False) and lead["P-INT"] == (2, True) and lead["P-MGT"][0] == 3
     assert not RETIRED & set(lead)
