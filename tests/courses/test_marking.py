@@ -221,7 +221,7 @@ def test_blind_marking_hides_the_officer_until_the_marking_is_final(db, task_wor
     assert entry.officer is None and entry.label == submission.label
     assert marking.marking_view(world.trainer, submission).officer is None
     assert (
-        submissions.download_name(marking.submission_file(world.trainer, submission.id)[0])
+        submissions.download_name(*marking.submission_file(world.trainer, submission.id))
         == f"submission-{submission.label}.pdf"
     )
     marking.mark(world.trainer, submission, _levels(world.task, 2, 2), "Fair.")

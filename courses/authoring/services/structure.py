@@ -124,33 +124,32 @@ def update_lesson(item: CourseItem, title: str, markdown: str, *, required: bool
     db.session.flush()
 
 
-def move_item(item: CourseItem, direction: int) -> None:
-    """Swap an item with its neighbour in the module (direction -1 up, +1 down)."""
-    siblings = sorted(item.module.items, key=lambda i: i.position)
-    index = siblings.index(item)
-    other_index = index + (1 if direction > 0 else -1)
-    if not 0 <= other_index < len(siblings):
+def swap_with_neighbour(rows: list, row, direction: int) -> None:
+    """Swap `row`'s position with its neighbour's among `rows` (direction -1 up, +1 down;
+    nothing at either end). Positions may be unique within their parent, and one flush may
+    write the two rows in either order: park this row, move the other into its place, then
+    take the other's old place."""
+    ordered = sorted(rows, key=lambda r: r.position)
+    other_index = ordered.index(row) + (1 if direction > 0 else -1)
+    if not 0 <= other_index < len(ordered):
         return
-    other = siblings[other_index]
-    mine, theirs = item.position, other.position
-    # (module_id, position) is unique, and one flush may write the two rows in either order:
-    # park this item, move the other into its place, then take the other's old place.
-    item.position = -1
+    other = ordered[other_index]
+    mine, theirs = row.position, other.position
+    row.position = -1
     db.session.flush()
     other.position = mine
     db.session.flush()
-    item.position = theirs
+    row.position = theirs
     db.session.flush()
 
 
+def move_item(item: CourseItem, direction: int) -> None:
+    """Swap an item with its neighbour in the module (direction -1 up, +1 down)."""
+    swap_with_neighbour(item.module.items, item, direction)
+
+
 def move_module(module: Module, direction: int) -> None:
-    siblings = sorted(module.course.modules, key=lambda m: m.position)
-    index = siblings.index(module)
-    other_index = index + (1 if direction > 0 else -1)
-    if 0 <= other_index < len(siblings):
-        other = siblings[other_index]
-        module.position, other.position = other.position, module.position
-        db.session.flush()
+    swap_with_neighbour(module.course.modules, module, direction)
 
 
 def delete_item(item: CourseItem) -> None:

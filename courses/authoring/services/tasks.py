@@ -14,7 +14,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from courses.authoring.services.structure import COMPETENCY_CODE, next_position
+from courses.authoring.services.structure import (
+    COMPETENCY_CODE,
+    next_position,
+    swap_with_neighbour,
+)
 from courses.events import UnknownCompetencies
 from courses.learning.models import CourseItem, ItemKind, Module
 from courses.marking.models import AttachmentRule, RubricCriterion, Submission, Task
@@ -261,21 +265,8 @@ def update_criterion(criterion: RubricCriterion, data: CriterionInput) -> Rubric
 
 def move_criterion(criterion: RubricCriterion, direction: int) -> None:
     """Swap a criterion with its neighbour (direction -1 up, +1 down)."""
-    task = criterion.task
-    _ensure_rubric_editable(task)
-    rows = sorted(task.criteria, key=lambda c: c.position)
-    other_index = rows.index(criterion) + (1 if direction > 0 else -1)
-    if not 0 <= other_index < len(rows):
-        return
-    other = rows[other_index]
-    mine, theirs = criterion.position, other.position
-    # (task_id, position) is unique and a flush may write the two rows in either order.
-    criterion.position = -1
-    db.session.flush()
-    other.position = mine
-    db.session.flush()
-    criterion.position = theirs
-    db.session.flush()
+    _ensure_rubric_editable(criterion.task)
+    swap_with_neighbour(criterion.task.criteria, criterion, direction)
 
 
 def delete_criterion(criterion: RubricCriterion) -> None:

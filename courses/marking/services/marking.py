@@ -21,6 +21,7 @@ from courses.marking.models import (
     MarkingRole,
     RubricCriterion,
     Submission,
+    SubmissionFile,
     SubmissionStatus,
     Task,
 )
@@ -195,11 +196,7 @@ def marking_view(marker: User, submission: Submission) -> MarkingView:
 def submission_file(marker: User, submission_id: int):
     """The file handed in with a submission the marker may mark (bytes loaded)."""
     submission = submission_to_mark(marker, submission_id)
-    file = db.session.scalar(
-        select(Submission)
-        .where(Submission.id == submission.id)
-        .options(joinedload(Submission.file))
-    ).file
+    file = db.session.get(SubmissionFile, submission.id)
     if file is None:
         raise NotFound("This submission has no file.")
     return submission, file

@@ -162,12 +162,12 @@ def own_submission_file(user_id: int, task: Task, submission_id: int) -> tuple[S
     )
     if submission is None or submission.file is None:
         raise NotFound("There is no such file among your submissions.")
-    return submission.file, download_name(submission)
+    return submission.file, download_name(submission, submission.file)
 
 
-def download_name(submission: Submission) -> str:
+def download_name(submission: Submission, file: SubmissionFile) -> str:
     """A name that says nothing about who handed the file in (blind marking)."""
-    return f"submission-{submission.label}.{EXTENSIONS[submission.file.content_type]}"
+    return f"submission-{submission.label}.{EXTENSIONS[file.content_type]}"
 
 
 def submissions_waiting(task_id: int) -> int:

@@ -68,4 +68,4 @@ def _marked_message(status: str) -> str:
 @allow("trainer")
 def submission_file(submission_id: int):
     submission, file = marking.submission_file(current_user, submission_id)
-    return file_response(file, download_name(submission))
+    return file_response(file, download_name(submission, file))
